@@ -1,0 +1,40 @@
+//! Extraction: rules over sentences and mentions produce [`Claim`]s, the unit
+//! of provenance; resolution turns the claims of many documents into one
+//! knowledge base of agreements, provisions, events and indicators.
+
+use entente_source::Span;
+use serde::{Deserialize, Serialize};
+
+/// Where a claim comes from: a document and a byte span of its normalised text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Citation {
+    /// The document's content id.
+    pub doc: String,
+    /// The sentence the claim was read from.
+    pub sentence: Span,
+    /// The trigger word or structured field that fired the rule.
+    pub evidence: Span,
+}
+
+/// One statement a document makes, with its provenance. Nothing enters the
+/// knowledge base without one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// The entity the claim is about: a document-local agreement key
+    /// (`agreement:3`), a provision (`agreement:3/provision:1`), an event
+    /// (`event:7`), an indicator (`indicator:2`) or a polity (`polity:JPN`).
+    pub subject: String,
+    /// The predicate, e.g. `signed`, `party`, `signatory`, `provision`,
+    /// `ended`, `disclosed`, `event`, `indicator`.
+    pub predicate: String,
+    /// The value, typed by predicate.
+    pub value: serde_json::Value,
+    /// When the claim holds, as EDTF; `None` when the text gives no date.
+    pub valid_time: Option<String>,
+    pub source: Citation,
+    /// Id of the rule that made the claim.
+    pub rule: String,
+    /// In `0.0..=1.0`: the rule's measured precision combined with the
+    /// distance between the trigger and its arguments.
+    pub confidence: f32,
+}

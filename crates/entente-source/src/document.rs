@@ -1,0 +1,220 @@
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// A half-open byte range `[start, end)` into a [`Document`]'s normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+    /// The slice of `text` this span covers, or `""` if it does not fit.
+    pub fn slice<'a>(&self, text: &'a str) -> &'a str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+    pub fn overlaps(&self, other: &Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+    pub fn contains(&self, other: &Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// The input formats Entente reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+    /// TEI-XML; any other XML is read as [`Format::Xml`].
+    Tei,
+    Xml,
+}
+
+impl Format {
+    /// The format an extension selects. `.xml` is refined to TEI or plain XML
+    /// by the reader once it sees the root element.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            "xml" | "tei" => Some(Format::Xml),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Tei => "tei",
+            Format::Xml => "xml",
+        }
+    }
+}
+
+/// Maps each byte of the normalised text back to a byte offset in the original
+/// file. Stored as sorted segments `(normalised_start, original_start)` inside
+/// which the mapping is linear, so a plain-text file costs a handful of entries
+/// rather than one integer per byte.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceMap {
+    segments: Vec<(usize, usize)>,
+    /// Length of the original file, the image of the end of the text.
+    original_len: usize,
+    /// Length of the normalised text.
+    text_len: usize,
+}
+
+impl SourceMap {
+    pub fn new(original_len: usize) -> Self {
+        SourceMap {
+            segments: Vec::new(),
+            original_len,
+            text_len: 0,
+        }
+    }
+    /// The identity map, for text that needed no normalisation.
+    pub fn identity(len: usize) -> Self {
+        SourceMap {
+            segments: vec![(0, 0)],
+            original_len: len,
+            text_len: len,
+        }
+    }
+    /// Records that normalised bytes from `normalised` on come from original
+    /// bytes from `original` on. Calls must come in increasing order of
+    /// `normalised`; a call at the same normalised offset replaces the last one.
+    pub fn push(&mut self, normalised: usize, original: usize) {
+        if let Some(last) = self.segments.last_mut() {
+            if last.0 == normalised {
+                *last = (normalised, original);
+                return;
+            }
+            // Skip segments that continue the previous one linearly.
+            if original >= last.1 && original - last.1 == normalised - last.0 {
+                return;
+            }
+        }
+        self.segments.push((normalised, original));
+    }
+    /// Closes the map once the normalised text has its final length.
+    pub fn finish(&mut self, text_len: usize) {
+        self.text_len = text_len;
+    }
+    /// The original offset of normalised byte `pos` (`pos == text.len()` maps
+    /// to the end of the original file). Always within `0..=original_len`.
+    pub fn original(&self, pos: usize) -> usize {
+        if pos >= self.text_len {
+            return self.original_len;
+        }
+        let i = self.segments.partition_point(|&(n, _)| n <= pos);
+        if i == 0 {
+            return 0;
+        }
+        let (n, o) = self.segments[i - 1];
+        (o + (pos - n)).min(self.original_len)
+    }
+    /// The original byte range a normalised span comes from.
+    pub fn original_span(&self, span: Span) -> Span {
+        let start = self.original(span.start);
+        let end = if span.end > span.start {
+            // The end is exclusive: map the last byte and step past it.
+            (self.original(span.end - 1) + 1).min(self.original_len)
+        } else {
+            start
+        };
+        Span::new(start, end.max(start))
+    }
+    pub fn original_len(&self) -> usize {
+        self.original_len
+    }
+    pub fn segments(&self) -> &[(usize, usize)] {
+        &self.segments
+    }
+}
+
+/// The kind of a structure block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BlockKind {
+    Title,
+    Heading { level: u8 },
+    Paragraph,
+    ListItem,
+    Quote,
+    /// An infobox-style `Key: value` line; both parts are spans in the text.
+    KeyValue { key: Span, value: Span },
+    /// Web-capture debris ("[edit]", "Jump to content", "Retrieved …",
+    /// numbered reference lists): kept in the text and the source map, but
+    /// later stages skip it.
+    Boilerplate,
+}
+
+/// One structural unit of a document, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    #[serde(flatten)]
+    pub kind: BlockKind,
+    pub span: Span,
+    /// Index of the TEI `<div>` (or heading section) the block belongs to, so
+    /// a heading can date the section under it.
+    pub section: Option<u32>,
+}
+
+/// An inline markup hint, such as a TEI `<date when>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AnnotationKind {
+    Date {
+        when: Option<String>,
+        from: Option<String>,
+        to: Option<String>,
+    },
+    Person {
+        key: Option<String>,
+    },
+    Place {
+        key: Option<String>,
+    },
+    Ref {
+        target: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Annotation {
+    #[serde(flatten)]
+    pub kind: AnnotationKind,
+    pub span: Span,
+}
+
+/// A read document: normalised text plus everything needed to point back into
+/// the original bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub format: Format,
+    pub title: Option<String>,
+    pub text: String,
+    pub map: SourceMap,
+    pub blocks: Vec<Block>,
+    pub annotations: Vec<Annotation>,
+    /// The legacy encoding the bytes were decoded from, when not UTF-8.
+    pub encoding: Option<String>,
+    /// Non-fatal problems worth telling the user about.
+    pub warnings: Vec<String>,
+}
