@@ -2,6 +2,14 @@
 //! of provenance; resolution turns the claims of many documents into one
 //! knowledge base of agreements, provisions, events and indicators.
 
+mod extract;
+pub mod facts;
+mod names;
+pub mod resolve;
+pub mod rules;
+
+pub use extract::extract;
+
 use entente_source::Span;
 use serde::{Deserialize, Serialize};
 

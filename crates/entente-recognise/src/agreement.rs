@@ -1,7 +1,25 @@
-//! Agreement names. (Stub.)
-use crate::{Mention, Sentence};
-use entente_source::Document;
+//! Agreement names: proper names ("the Franco-Japanese Treaty of 1907",
+//! "Treaty of Portsmouth", "Root–Takahira Agreement"), lowercase names ("a
+//! treaty of amity and commerce"), acronyms remembered once defined
+//! ("Reciprocal Access Agreement (RAA)" then "the RAA"), references ("the
+//! treaty", "the First Treaty") and Japanese names (日露協約).
+//!
+//! The head of every name is an instrument word from
+//! `data/names/instruments.tsv`; the finder grows the name left over
+//! capitalised modifiers and polity compounds, and right over "of ..." and
+//! capitalised words.
+use crate::gazetteer::{self, gazetteer, Hit, Target};
+use crate::person::{tokens, Token};
+use crate::place::NOT_NAME;
+use crate::{Mention, MentionKind, Sentence};
+use aho_corasick::{AhoCorasick, MatchKind};
+use entente_source::{Document, Span};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+const INSTRUMENTS: &str = include_str!("../../../data/names/instruments.tsv");
+const SUBJECTS: &str = include_str!("../../../data/names/agreement_subjects.txt");
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgreementMention {
@@ -21,7 +39,582 @@ pub struct AgreementMention {
     pub reference: bool,
 }
 
+struct Lexicon {
+    /// (canonical, may be a bare reference), parallel to the automaton.
+    instruments: Vec<(&'static str, bool)>,
+    /// Multi-word instrument phrases, which are names by themselves when
+    /// capitalised ("Reciprocal Access Agreement").
+    ac: Option<AhoCorasick>,
+    subjects: HashSet<&'static str>,
+}
+
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let mut patterns = Vec::new();
+    let mut instruments = Vec::new();
+    for (_, l) in gazetteer::data_lines(INSTRUMENTS) {
+        let mut f = l.split('\t');
+        let (Some(w), Some(c)) = (f.next(), f.next()) else {
+            continue;
+        };
+        patterns.push(w.trim());
+        instruments.push((c.trim(), f.next().map(str::trim) == Some("yes")));
+    }
+    let ac = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(true)
+        .start_kind(aho_corasick::StartKind::Both)
+        .build(&patterns)
+        .ok();
+    let subjects = gazetteer::data_lines(SUBJECTS)
+        .map(|(_, l)| l.trim())
+        .collect();
+    Lexicon {
+        instruments,
+        ac,
+        subjects,
+    }
+});
+
+/// Capitalised words that may stand inside a name although they are not names
+/// by themselves ("Second", "Peace", "Union").
+const IN_NAME: [&str; 31] = [
+    "First",
+    "Second",
+    "Third",
+    "Fourth",
+    "Fifth",
+    "Sixth",
+    "Seventh",
+    "Eighth",
+    "Ninth",
+    "Tenth",
+    "Peace",
+    "Union",
+    "North",
+    "South",
+    "East",
+    "West",
+    "Northern",
+    "Southern",
+    "Eastern",
+    "Western",
+    "Central",
+    "Great",
+    "New",
+    "Federal",
+    "National",
+    "International",
+    "Imperial",
+    "Allied",
+    "Republic",
+    "State",
+    "Nations",
+];
+
+/// Lowercase words that may join the parts of a name on the right ("Treaty
+/// of Peace and Amity", "Treaty on the Final Settlement"). "with" is left out:
+/// "the Treaty with Germany" names a party, not the treaty.
+const CONNECTORS: [&str; 11] = [
+    "of",
+    "on",
+    "and",
+    "the",
+    "for",
+    "to",
+    "concerning",
+    "regarding",
+    "respecting",
+    "de",
+    "du",
+];
+
+/// Words before a bare instrument that make it a reference to one agreement.
+const DETERMINERS: [&str; 8] = [
+    "the", "this", "that", "these", "those", "said", "its", "their",
+];
+
+fn ordinal(word: &str) -> Option<u32> {
+    let w = word.to_ascii_lowercase();
+    let n = match w.as_str() {
+        "first" | "1st" => 1,
+        "second" | "2nd" => 2,
+        "third" | "3rd" => 3,
+        "fourth" | "4th" => 4,
+        "fifth" | "5th" => 5,
+        "sixth" | "6th" => 6,
+        "seventh" | "7th" => 7,
+        "eighth" | "8th" => 8,
+        "ninth" | "9th" => 9,
+        "tenth" | "10th" => 10,
+        _ => return None,
+    };
+    Some(n)
+}
+
+fn year(word: &str) -> Option<i32> {
+    if word.len() != 4 || !word.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    word.parse().ok().filter(|y| (1000..=2100).contains(y))
+}
+
+fn capitalised(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// A capitalised word that can be part of a name.
+fn name_word(word: &str) -> bool {
+    capitalised(word) && (!NOT_NAME.contains(word) || IN_NAME.contains(&word))
+}
+
+/// Gap between two tokens of one name: a space (one line break at most) or a
+/// dash joining a compound ("Root–Takahira").
+fn joined(text: &str, a: &Token, b: &Token) -> bool {
+    let gap = text.get(a.end..b.start).unwrap_or("x");
+    if matches!(gap, "-" | "–" | "—" | "‐") {
+        return true;
+    }
+    !gap.is_empty()
+        && gap.len() <= 3
+        && gap.chars().all(char::is_whitespace)
+        && gap.matches('\n').count() <= 1
+}
+
+/// Finds agreement mentions in the document. Works on the whole text.
 pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
-    let _ = (doc, sentences);
-    Vec::new()
+    let _ = sentences;
+    find_in(&doc.text).into_iter().map(|(m, _)| m).collect()
+}
+
+/// Finds agreement mentions in a plain string.
+///
+/// ```
+/// use entente_recognise::agreement;
+/// let ms = agreement::find_in("The Second Russo-Japanese Agreement was secret.");
+/// let a = &ms[0].1;
+/// assert_eq!(a.name, "Second Russo-Japanese Agreement");
+/// assert_eq!((a.ordinal, a.polities.clone()), (Some(2), vec!["RUS".to_string(), "JPN".to_string()]));
+/// ```
+pub fn find_in(text: &str) -> Vec<(Mention, AgreementMention)> {
+    let lex = &*LEXICON;
+    let Some(ac) = &lex.ac else {
+        return Vec::new();
+    };
+    let hits = gazetteer().scan(text);
+    let toks = tokens(text);
+    let mut out: Vec<(Span, AgreementMention, f32)> = Vec::new();
+    // Acronym -> (defining mention, end of the definition).
+    let mut acronyms: HashMap<String, (AgreementMention, usize)> = HashMap::new();
+
+    for m in ac.find_iter(text) {
+        let Some(&(instrument, may_refer)) = lex.instruments.get(m.pattern().as_usize()) else {
+            continue;
+        };
+        let head = text.get(m.start()..m.end()).unwrap_or("");
+        let found = if head.chars().next().is_some_and(gazetteer::is_cjk) {
+            cjk_name(text, &hits, m.start(), m.end(), instrument)
+        } else {
+            if !gazetteer::boundary_before(text, m.start())
+                || !gazetteer::boundary_after(text, m.end())
+            {
+                continue;
+            }
+            latin_name(
+                text,
+                &toks,
+                &hits,
+                m.start(),
+                m.end(),
+                instrument,
+                may_refer,
+                lex,
+            )
+        };
+        let Some((span, mut am, confidence)) = found else {
+            continue;
+        };
+        // "Reciprocal Access Agreement (RAA)": remember the acronym.
+        if let Some((acr, def_end)) = acronym_after(text, span.end) {
+            am.acronym = Some(acr.to_string());
+            if !am.reference {
+                acronyms.insert(acr.to_string(), (am.clone(), def_end));
+            }
+        }
+        // Keep the longer of two overlapping names.
+        if let Some(last) = out.last() {
+            if last.0.overlaps(&span) {
+                if span.len() > last.0.len() {
+                    out.pop();
+                } else {
+                    continue;
+                }
+            }
+        }
+        out.push((span, am, confidence));
+    }
+
+    if !acronyms.is_empty() {
+        for t in &toks {
+            let Some((am, def_end)) = acronyms.get(t.word) else {
+                continue;
+            };
+            if t.start < *def_end
+                || out
+                    .iter()
+                    .any(|(s, _, _)| s.start <= t.start && t.end <= s.end)
+            {
+                continue;
+            }
+            out.push((Span::new(t.start, t.end), am.clone(), 0.85));
+        }
+        out.sort_by_key(|(s, _, _)| s.start);
+    }
+
+    out.into_iter()
+        .map(|(span, am, confidence)| {
+            (
+                Mention {
+                    span,
+                    kind: MentionKind::Agreement(am.clone()),
+                    confidence,
+                },
+                am,
+            )
+        })
+        .collect()
+}
+
+/// `" (RAA)"` right after a name: the acronym and the end of the parenthesis.
+fn acronym_after(text: &str, end: usize) -> Option<(&str, usize)> {
+    let rest = text.get(end..)?.strip_prefix(" (")?;
+    let close = rest.find(')')?;
+    let acr = rest.get(..close)?;
+    let ok = (2..=10).contains(&acr.len())
+        && acr
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+        && acr.chars().filter(char::is_ascii_uppercase).count() >= 2;
+    ok.then_some((acr, end + 2 + close + 1))
+}
+
+fn polities_in(hits: &[Hit], span: Span) -> Vec<String> {
+    let g = gazetteer();
+    let first = hits.partition_point(|h| h.span.start < span.start);
+    let mut out: Vec<String> = Vec::new();
+    for h in hits[first..].iter().take_while(|h| h.span.end <= span.end) {
+        if let Target::Polity { idx, .. } = h.target {
+            if let Some(p) = g.polities.get(idx) {
+                if !out.contains(&p.id) {
+                    out.push(p.id.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn normalise(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A name in Latin script around the instrument at `start..end`.
+#[allow(clippy::too_many_arguments)]
+fn latin_name(
+    text: &str,
+    toks: &[Token],
+    hits: &[Hit],
+    start: usize,
+    end: usize,
+    instrument: &str,
+    may_refer: bool,
+    lex: &Lexicon,
+) -> Option<(Span, AgreementMention, f32)> {
+    let head = text.get(start..end)?;
+    let cap = capitalised(head);
+    let multiword = head.contains(' ');
+    // Token range of the instrument.
+    let ti = toks.partition_point(|t| t.end <= start);
+    let tj = toks.partition_point(|t| t.start < end).checked_sub(1)?;
+    if ti >= toks.len() || tj < ti {
+        return None;
+    }
+    let hit_end = |pos: usize| {
+        let i = hits.partition_point(|h| h.span.start < pos);
+        hits.get(i)
+            .filter(|h| h.span.start == pos)
+            .map(|h| h.span.end)
+    };
+    let is_hit_start = |pos: usize| hit_end(pos).is_some();
+
+    // Grow left over capitalised modifiers, polity compounds, ordinals and a year.
+    let mut left = ti;
+    let mut ord = None;
+    let mut proper = cap && multiword;
+    while left > 0 {
+        let prev = &toks[left - 1];
+        if !joined(text, prev, &toks[left]) {
+            break;
+        }
+        let w = prev.word;
+        if let Some(n) = ordinal(w) {
+            // Lowercase ordinals only before a lowercase instrument ("the
+            // second agreement"), capitalised ones before either.
+            if !cap && capitalised(w) {
+                break;
+            }
+            ord = Some(n);
+            left -= 1;
+            continue;
+        }
+        if year(w).is_some() {
+            left -= 1;
+            continue;
+        }
+        if cap && (name_word(w) || is_hit_start(prev.start)) {
+            proper = true;
+            left -= 1;
+            continue;
+        }
+        break;
+    }
+
+    // Grow right: "of Portsmouth", "of Peace and Amity", "of 1907",
+    // "Restoring Friendly Relations"; lowercase instruments only over "of"
+    // and subject words ("treaty of amity and commerce").
+    let mut right_end = end;
+    let mut k = tj + 1;
+    let mut pending = false; // a connector waits for a word to commit it
+    let mut last_connector = "";
+    let mut yr = None;
+    while k < toks.len() {
+        let t = &toks[k];
+        let gap = text.get(toks[k - 1].end..t.start).unwrap_or("x");
+        let comma = gap == ", ";
+        if gap != " " && !comma {
+            break;
+        }
+        if comma && !cap {
+            break;
+        }
+        let w = t.word;
+        if cap {
+            if CONNECTORS.contains(&w) {
+                pending = true;
+                last_connector = w;
+            } else if let Some(y) = year(w).filter(|_| last_connector == "of") {
+                yr = Some(y);
+                right_end = t.end;
+                break;
+            } else if let Some(he) = hit_end(t.start) {
+                // A polity or place after "of"/"on"/"to" is part of the name
+                // ("Treaty of Portsmouth"); after "and" or directly, it is not.
+                if !pending || matches!(last_connector, "and") {
+                    break;
+                }
+                right_end = he;
+                pending = false;
+                last_connector = "";
+                while k + 1 < toks.len() && toks[k + 1].start < he {
+                    k += 1;
+                }
+            } else if name_word(w) && lex_instrument_at(lex, text, t.start).is_none() {
+                right_end = t.end;
+                pending = false;
+                last_connector = "";
+            } else {
+                break;
+            }
+        } else if matches!(w, "of" | "and") {
+            pending = true;
+            last_connector = w;
+        } else if lex.subjects.contains(w) && pending {
+            right_end = t.end;
+            pending = false;
+            proper = true;
+        } else if let Some(y) = year(w).filter(|_| last_connector == "of") {
+            yr = Some(y);
+            right_end = t.end;
+            break;
+        } else {
+            break;
+        }
+        k += 1;
+    }
+    if cap && right_end > end {
+        proper = true;
+    }
+    let name_start = toks[left].start;
+    let span = Span::new(name_start, right_end);
+    let raw = span.slice(text);
+
+    // A bare instrument is a reference when a determiner comes before it
+    // ("the treaty", "the First Treaty"); "a treaty" alone names nothing.
+    let reference = !proper;
+    if reference {
+        let det = left
+            .checked_sub(1)
+            .and_then(|i| toks.get(i))
+            .filter(|d| joined(text, d, &toks[left]))
+            .map(|d| d.word.to_ascii_lowercase());
+        let det_ok = det.as_deref().is_some_and(|d| DETERMINERS.contains(&d));
+        let indefinite = det.as_deref().is_some_and(|d| d == "a" || d == "an");
+        if !(may_refer && det_ok) && !(multiword && (det_ok || indefinite)) {
+            return None;
+        }
+    }
+    let year = yr.or_else(|| {
+        toks[left..]
+            .iter()
+            .take_while(|t| t.end <= right_end)
+            .find_map(|t| year(t.word))
+    });
+    let confidence = if reference { 0.6 } else { 0.85 };
+    Some((
+        span,
+        AgreementMention {
+            name: normalise(raw),
+            instrument: instrument.to_string(),
+            acronym: None,
+            ordinal: ord,
+            year,
+            polities: polities_in(hits, span),
+            reference,
+        },
+        confidence,
+    ))
+}
+
+fn lex_instrument_at(lex: &Lexicon, text: &str, pos: usize) -> Option<usize> {
+    let ac = lex.ac.as_ref()?;
+    let input = aho_corasick::Input::new(text)
+        .range(pos..)
+        .anchored(aho_corasick::Anchored::Yes);
+    let m = ac.try_find(input).ok().flatten()?;
+    gazetteer::boundary_after(text, m.end()).then_some(m.end())
+}
+
+/// A Japanese name: polity forms right before the instrument (日露協約), with an
+/// optional ordinal (第二次日露協約).
+fn cjk_name(
+    text: &str,
+    hits: &[Hit],
+    start: usize,
+    end: usize,
+    instrument: &str,
+) -> Option<(Span, AgreementMention, f32)> {
+    let mut name_start = start;
+    let mut i = hits.partition_point(|h| h.span.end <= start);
+    while i > 0 {
+        let h = &hits[i - 1];
+        if h.span.end != name_start || !matches!(h.target, Target::Polity { .. }) {
+            break;
+        }
+        name_start = h.span.start;
+        i -= 1;
+    }
+    if name_start == start {
+        return None;
+    }
+    // 第一次 .. 第四次: the ordinal of a series.
+    let mut ordinal = None;
+    let before = text.get(..name_start).unwrap_or("");
+    for (n, numeral) in ["一", "二", "三", "四", "五"].iter().enumerate() {
+        let prefix = format!("第{numeral}次");
+        if before.ends_with(&prefix) {
+            ordinal = Some(n as u32 + 1);
+            name_start -= prefix.len();
+        }
+    }
+    let span = Span::new(name_start, end);
+    Some((
+        span,
+        AgreementMention {
+            name: span.slice(text).to_string(),
+            instrument: instrument.to_string(),
+            acronym: None,
+            ordinal,
+            year: None,
+            polities: polities_in(hits, span),
+            reference: false,
+        },
+        0.85,
+    ))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_file_examples() {
+        let mut n = 0;
+        for (input, expected) in gazetteer::examples(INSTRUMENTS) {
+            let ms = find_in(input);
+            let wants: Vec<&str> = expected.split(" ;; ").collect();
+            assert_eq!(ms.len(), wants.len(), "example: {input}: {ms:#?}");
+            for ((_, a), want) in ms.iter().zip(wants) {
+                let mut parts = want.split(" | ");
+                assert_eq!(a.name, parts.next().unwrap(), "example: {input}");
+                for part in parts {
+                    let (k, v) = part.split_once(' ').unwrap();
+                    let got = match k {
+                        "instrument" => a.instrument.clone(),
+                        "year" => a.year.map(|y| y.to_string()).unwrap_or_default(),
+                        "ordinal" => a.ordinal.map(|y| y.to_string()).unwrap_or_default(),
+                        "polities" => a.polities.join(" "),
+                        "acronym" => a.acronym.clone().unwrap_or_default(),
+                        "reference" => a.reference.to_string(),
+                        _ => panic!("unknown key {k}"),
+                    };
+                    assert_eq!(got, v, "example: {input} ({k})");
+                }
+            }
+            n += 1;
+        }
+        assert!(n >= 10);
+        for (input, expected) in gazetteer::examples(SUBJECTS) {
+            assert_eq!(find_in(input)[0].1.name, expected);
+        }
+    }
+
+    #[test]
+    fn named_agreements_are_not_references() {
+        for text in [
+            "the Treaty of Amity and Commerce",
+            "the Treaty of Peace and Amity",
+            "the Japanese Peace Treaty",
+            "the Burlingame Treaty",
+            "the Consular Convention",
+        ] {
+            let ms = find_in(text);
+            assert_eq!(ms.len(), 1, "{text}");
+            assert!(!ms[0].1.reference, "{text}");
+            assert_eq!(ms[0].1.name, text.trim_start_matches("the "), "{text}");
+        }
+    }
+
+    #[test]
+    fn parties_after_and_are_not_in_the_name() {
+        let ms = find_in("the Treaty of Amity with the United States");
+        assert_eq!(ms[0].1.name, "Treaty of Amity");
+        let ms = find_in("the Charter of the United Nations");
+        assert_eq!(ms[0].1.name, "Charter of the United Nations");
+        let ms = find_in("the Treaty of the United States and Spain");
+        assert_eq!(ms[0].1.name, "Treaty of the United States");
+        let ms = find_in("the Treaty of Portsmouth and Japan");
+        assert_eq!(ms[0].1.name, "Treaty of Portsmouth");
+        let ms = find_in("a treaty between Japan and Korea");
+        assert!(ms.is_empty(), "{ms:?}");
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        let _ = find_in("");
+        let _ = find_in("Treaty");
+        let _ = find_in(" (RAA)");
+        let _ = find_in("Agreement (RAA");
+        let _ = find_in(&"the Treaty of ".repeat(2000));
+        let _ = find_in("第二次協約");
+    }
 }

@@ -1,8 +1,32 @@
-//! Dates as EDTF. (Stub.)
-use crate::{Mention, Sentence};
-use entente_source::Document;
-use serde::{Deserialize, Serialize};
+//! Dates as EDTF strings.
+//!
+//! One linear-time regex (the `regex` crate) finds date *atoms*: full dates in
+//! English, French and Japanese forms, months, years, decades, Japanese era
+//! years and day ranges. Code then checks what the regex cannot (no digit or
+//! letter glued to either end, a year that is really a count, an impossible
+//! day), joins atoms around a connector into intervals ("from 1902 to 1923"),
+//! and gives dates without a year the year of their context, marking them as
+//! inferred with the reasoning.
+//!
+//! Month names, Japanese eras, approximation words and qualifiers, the words
+//! that make a number a count, and the interval connectors are data files in
+//! `data/dates/`, each with examples that a test runs.
+//!
+//! ```
+//! use entente_recognise::dates::find_in_text;
+//! let found = find_in_text("Signed c. 3 July 1916; in force from 1917 to 1923.");
+//! let values: Vec<_> = found.iter().map(|(_, d)| d.edtf.as_str()).collect();
+//! assert_eq!(values, ["1916-07-03~", "1917/1923"]);
+//! ```
 
+use crate::edtf::{Bounds, Edtf, EdtfDate, Endpoint};
+use crate::{Mention, MentionKind, Sentence};
+use entente_source::{BlockKind, Document, Span};
+use regex::{Captures, Regex};
+use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
+
+/// A recognised date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DateMention {
     /// The EDTF level-1 string: `1907-06-10`, `1907-06`, `1916-07-03~`, `1904/1905`, `185X`.
@@ -13,7 +37,1140 @@ pub struct DateMention {
     pub inferred: Option<String>,
 }
 
+impl DateMention {
+    /// The parsed EDTF value, or `None` if `edtf` is not in the supported subset.
+    pub fn value(&self) -> Option<Edtf> {
+        Edtf::parse(&self.edtf).ok()
+    }
+    /// The earliest and latest day the date can denote.
+    pub fn bounds(&self) -> Option<Bounds> {
+        self.value().map(|v| v.bounds())
+    }
+}
+
+/// Finds the dates of a document, block by block (a date never spans two
+/// blocks). Headings date the section under them: a date without a year
+/// takes its year from the paragraph, then the section, it lies in.
 pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
-    let _ = (doc, sentences);
-    Vec::new()
+    // Blocks carry all the context dates need; sentences are not used yet.
+    let _ = sentences;
+    let units: Vec<Unit> = if doc.blocks.is_empty() {
+        vec![Unit {
+            span: Span::new(0, doc.text.len()),
+            section: None,
+            heading: false,
+        }]
+    } else {
+        doc.blocks
+            .iter()
+            .map(|b| Unit {
+                span: b.span,
+                section: b.section,
+                heading: matches!(b.kind, BlockKind::Heading { .. } | BlockKind::Title),
+            })
+            .collect()
+    };
+    find_units(&doc.text, &units)
+}
+
+/// Finds the dates of a plain string, taken as one paragraph. Returns the
+/// span of each date in `text` with its value.
+pub fn find_in_text(text: &str) -> Vec<(Span, DateMention)> {
+    let unit = Unit {
+        span: Span::new(0, text.len()),
+        section: None,
+        heading: false,
+    };
+    find_units(text, &[unit])
+        .into_iter()
+        .filter_map(|m| match m.kind {
+            MentionKind::Date(d) => Some((m.span, d)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A stretch of text searched on its own: a block.
+#[derive(Debug, Clone, Copy)]
+struct Unit {
+    span: Span,
+    section: Option<u32>,
+    heading: bool,
+}
+
+fn find_units(text: &str, units: &[Unit]) -> Vec<Mention> {
+    let Some(re) = ATOM.as_ref() else {
+        return Vec::new();
+    };
+    let t = &*TABLES;
+    let mut atoms = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        let Some(hay) = text.get(unit.span.start..unit.span.end) else {
+            continue;
+        };
+        let first = atoms.len();
+        scan(re, t, hay, unit.span.start, i, &mut atoms);
+        join_intervals(t, text, unit.span.start, &mut atoms, first);
+    }
+    infer_years(text, units, &mut atoms);
+    atoms
+        .into_iter()
+        .filter_map(|a| {
+            let edtf = a.value.edtf(a.approx)?;
+            Some(Mention {
+                span: Span::new(a.start, a.end),
+                confidence: a.confidence(),
+                kind: MentionKind::Date(DateMention {
+                    edtf,
+                    qualifier: a.qualifier,
+                    inferred: a.inferred,
+                }),
+            })
+        })
+        .collect()
+}
+
+/// What an atom denotes before intervals and context are applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Value {
+    Date(EdtfDate),
+    Range(EdtfDate, EdtfDate),
+    /// A day or day range in a month, waiting for a year from context.
+    NoYear {
+        month: u8,
+        day: u8,
+        day2: Option<u8>,
+    },
+    /// Two yearless days joined into an interval ("10 June to 3 July").
+    NoYearRange {
+        m1: u8,
+        d1: u8,
+        m2: u8,
+        d2: u8,
+    },
+}
+
+impl Value {
+    fn edtf(&self, approx: bool) -> Option<String> {
+        let q = |d: EdtfDate| {
+            if approx {
+                d.qualified(d.qualifier.with_approximate())
+            } else {
+                d
+            }
+        };
+        let v = match *self {
+            Value::Date(d) => Edtf::Date(q(d)),
+            Value::Range(a, b) => Edtf::Interval(Endpoint::Date(q(a)), Endpoint::Date(b)),
+            Value::NoYear { .. } | Value::NoYearRange { .. } => return None,
+        };
+        Some(v.to_string())
+    }
+    fn year(&self) -> Option<i16> {
+        match self {
+            Value::Date(d) | Value::Range(_, d) => Some(d.year),
+            Value::NoYear { .. } | Value::NoYearRange { .. } => None,
+        }
+    }
+    fn end(&self) -> Option<EdtfDate> {
+        match *self {
+            Value::Date(d) | Value::Range(_, d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Atom {
+    start: usize,
+    end: usize,
+    value: Value,
+    approx: bool,
+    qualifier: Option<String>,
+    inferred: Option<String>,
+    unit: usize,
+    /// A bare four-digit year, the least certain kind.
+    bare_year: bool,
+}
+
+impl Atom {
+    fn confidence(&self) -> f32 {
+        if self.inferred.is_some() {
+            return 0.6;
+        }
+        if self.bare_year {
+            return 0.8;
+        }
+        match self.value {
+            Value::Date(d) | Value::Range(d, _) if d.day.is_some() => 0.95,
+            _ => 0.9,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- data
+
+struct Era {
+    kanji: String,
+    romanised: Vec<String>,
+    first: i16,
+    /// The last valid era year (the next era starts in year `last`).
+    last: Option<i16>,
+}
+
+struct Tables {
+    months: Vec<(String, u8)>,
+    eras: Vec<Era>,
+    approx: Vec<String>,
+    /// (lowercase form, value)
+    qualifiers: Vec<(String, String)>,
+    not_after: Vec<String>,
+    not_before: Vec<String>,
+    year_before: Vec<String>,
+    range: Vec<String>,
+    pair: Vec<String>,
+    open: Vec<String>,
+}
+
+pub(crate) const MONTHS_TSV: &str = include_str!("../../../data/dates/months.tsv");
+pub(crate) const ERAS_TSV: &str = include_str!("../../../data/dates/eras.tsv");
+pub(crate) const MODIFIERS_TSV: &str = include_str!("../../../data/dates/modifiers.tsv");
+pub(crate) const NOT_YEARS_TSV: &str = include_str!("../../../data/dates/not_years.tsv");
+pub(crate) const CONNECTORS_TSV: &str = include_str!("../../../data/dates/connectors.tsv");
+#[cfg(test)]
+pub(crate) const CONTEXT_TSV: &str = include_str!("../../../data/dates/context.tsv");
+
+/// Data rows: not comments, not examples, not the header.
+fn rows(src: &str) -> impl Iterator<Item = Vec<&str>> {
+    src.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#') && !l.starts_with("@example"))
+        .skip(1)
+        .map(|l| l.split('\t').map(str::trim).collect())
+}
+
+/// The `@example` rows of a data file: (text, expected values).
+#[cfg(test)]
+pub(crate) fn examples(src: &str) -> Vec<(&str, Vec<&str>)> {
+    src.lines()
+        .filter_map(|l| l.strip_prefix("@example\t"))
+        .map(|l| {
+            let mut parts = l.split('\t');
+            let text = parts.next().unwrap_or("");
+            let want = parts
+                .next()
+                .unwrap_or("")
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .collect();
+            (text, want)
+        })
+        .collect()
+}
+
+static TABLES: LazyLock<Tables> = LazyLock::new(|| {
+    let months = rows(MONTHS_TSV)
+        .filter_map(|r| Some((r.first()?.to_string(), r.get(1)?.parse().ok()?)))
+        .collect();
+    let mut eras: Vec<Era> = rows(ERAS_TSV)
+        .filter_map(|r| {
+            Some(Era {
+                kanji: r.first()?.to_string(),
+                romanised: r.get(1)?.split(',').map(|s| s.trim().to_string()).collect(),
+                first: r.get(2)?.parse().ok()?,
+                last: None,
+            })
+        })
+        .collect();
+    eras.sort_by_key(|e| e.first);
+    let starts: Vec<i16> = eras.iter().map(|e| e.first).collect();
+    for (e, next) in eras.iter_mut().zip(starts.iter().skip(1)) {
+        e.last = Some(next - e.first + 1);
+    }
+    let mut t = Tables {
+        months,
+        eras,
+        approx: Vec::new(),
+        qualifiers: Vec::new(),
+        not_after: Vec::new(),
+        not_before: Vec::new(),
+        year_before: Vec::new(),
+        range: Vec::new(),
+        pair: Vec::new(),
+        open: Vec::new(),
+    };
+    for r in rows(MODIFIERS_TSV) {
+        let (Some(form), Some(kind)) = (r.first(), r.get(1)) else {
+            continue;
+        };
+        match *kind {
+            "approx" => t.approx.push(form.to_lowercase()),
+            "qualifier" => t.qualifiers.push((
+                form.to_lowercase(),
+                r.get(2).copied().unwrap_or(form).to_string(),
+            )),
+            _ => {}
+        }
+    }
+    for r in rows(NOT_YEARS_TSV) {
+        match (r.first(), r.get(1)) {
+            (Some(f), Some(&"after")) => t.not_after.push(f.to_lowercase()),
+            (Some(f), Some(&"before")) => t.not_before.push(f.to_lowercase()),
+            (Some(f), Some(&"year_before")) => t.year_before.push(f.to_lowercase()),
+            _ => {}
+        }
+    }
+    for r in rows(CONNECTORS_TSV) {
+        match (r.first(), r.get(1)) {
+            (Some(f), Some(&"range")) => t.range.push(f.to_lowercase()),
+            (Some(f), Some(&"pair")) => t.pair.push(f.to_lowercase()),
+            (Some(f), Some(&"open")) => t.open.push(f.to_lowercase()),
+            _ => {}
+        }
+    }
+    t
+});
+
+/// An alternation of literal forms, longest first so that the leftmost-first
+/// regex prefers "September" to "Sep".
+fn alternation<'a>(forms: impl IntoIterator<Item = &'a str>) -> String {
+    let mut v: Vec<&str> = forms.into_iter().filter(|f| !f.is_empty()).collect();
+    v.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    v.dedup();
+    v.iter()
+        .map(|f| regex::escape(f))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The atom regex. `None` only if the data files make an invalid pattern,
+/// which a test rules out.
+static ATOM: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    let t = &*TABLES;
+    // Month names match as written, capitalised or in capitals; never
+    // lower-cased English, so "may" and "march" stay verbs.
+    let mut month_forms = Vec::new();
+    for (f, _) in &t.months {
+        month_forms.push(f.clone());
+        month_forms.push(capitalised(f));
+        month_forms.push(f.to_uppercase());
+    }
+    let month = alternation(month_forms.iter().map(String::as_str));
+    let approx = alternation(t.approx.iter().map(String::as_str));
+    let qual = alternation(t.qualifiers.iter().map(|(f, _)| f.as_str()));
+    let kanji = alternation(t.eras.iter().map(|e| e.kanji.as_str()));
+    let roman = alternation(
+        t.eras
+            .iter()
+            .flat_map(|e| e.romanised.iter().map(String::as_str)),
+    );
+    // Day ranges take the range and pair connectors that are words or dashes.
+    let sep_forms: Vec<&str> = t
+        .range
+        .iter()
+        .chain(&t.pair)
+        .map(String::as_str)
+        .filter(|f| *f != "/")
+        .collect();
+    let sep = format!(r"\s*(?:{})\s*", alternation(sep_forms));
+    let d = r"[0-3]?[0-9]";
+    let ord = r"(?:st|nd|rd|th|er|e)?";
+    let dash = r"[–—-]";
+    let prefix = format!(
+        r"(?:(?P<approx>(?i:{approx}))\s+)?(?:(?:(?i:the)\s+)?(?P<qual>(?i:{qual}))(?:\s+|-)(?:(?i:the)\s+)?)?"
+    );
+    let alts = [
+        r"(?P<iso_y>[0-9]{4})-(?P<iso_m>[0-9]{2})-(?P<iso_d>[0-9]{2})".to_string(),
+        format!(r"(?P<yy1>[0-9]{{4}})\s*{dash}\s*(?P<yy2>[0-9]{{4}})"),
+        format!(r"(?P<ys1>[0-9]{{4}}){dash}(?P<ys2>[0-9]{{2}})"),
+        format!(
+            r"(?P<dr_d1>{d}){ord}(?:\s+of)?{sep}(?P<dr_d2>{d}){ord}(?:\s+of)?\s+(?P<dr_m>{month})(?:,?\s+(?P<dr_y>[0-9]{{4}}))?"
+        ),
+        format!(
+            r"(?P<dmy_d>{d}){ord}(?:\s+of)?\s+(?P<dmy_m>{month})(?:,?\s+(?P<dmy_y>[0-9]{{4}}))?"
+        ),
+        format!(
+            r"(?P<mr_m>{month})\s+(?P<mr_d1>{d}){ord}{sep}(?P<mr_d2>{d}){ord}(?:,?\s+(?P<mr_y>[0-9]{{4}}))?"
+        ),
+        format!(r"(?P<my_m>{month})(?:,|\s+of)?\s+(?P<my_y>[0-9]{{4}})"),
+        format!(r"(?P<mdy_m>{month})\s+(?P<mdy_d>{d}){ord}(?:,?\s+(?P<mdy_y>[0-9]{{4}}))?"),
+        r"(?P<jp_y>[0-9]{4})年(?:(?P<jp_m>[0-9]{1,2})月(?:(?P<jp_d>[0-9]{1,2})日)?)?".to_string(),
+        format!(
+            r"(?P<era>{kanji})(?P<era_n>[0-9]{{1,2}}|元)年(?:(?P<era_m>[0-9]{{1,2}})月(?:(?P<era_d>[0-9]{{1,2}})日)?)?"
+        ),
+        r"(?P<jmd_m>[0-9]{1,2})月(?P<jmd_d>[0-9]{1,2})日".to_string(),
+        format!(r"(?P<rera>{roman})\s+(?P<rera_n>[0-9]{{1,2}})"),
+        r"(?:(?i:the)\s+)?(?P<dec>[0-9]{3}0)'?s".to_string(),
+        r"(?:(?i:the)\s+)?(?P<cent>[0-9]{1,2})(?:st|nd|rd|th)[\s-](?i:century)".to_string(),
+        r"(?P<year>[0-9]{4})".to_string(),
+    ];
+    let pattern = format!("{prefix}(?:{})", alts.join("|"));
+    regex::RegexBuilder::new(&pattern)
+        .size_limit(1 << 24)
+        .build()
+        .ok()
+});
+
+// ---------------------------------------------------------------- scanning
+
+/// A letter or digit that glues onto a date and makes it part of a word.
+/// CJK characters do not: Japanese writes dates flush against the text.
+fn wordy(c: char) -> bool {
+    c.is_alphanumeric() && (c as u32) < 0x2E80
+}
+
+fn char_before(hay: &str, at: usize) -> Option<char> {
+    hay.get(..at).and_then(|s| s.chars().next_back())
+}
+
+fn char_after(hay: &str, at: usize) -> Option<char> {
+    hay.get(at..).and_then(|s| s.chars().next())
+}
+
+/// The word just before `at` (skipping spaces), lower-cased, with its
+/// trailing period.
+fn word_before(hay: &str, at: usize) -> String {
+    let s = hay.get(..at).unwrap_or("").trim_end();
+    let start = s
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || c == '(')
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    s.get(start..).unwrap_or("").to_lowercase()
+}
+
+/// The word just after `at` (skipping spaces), lower-cased, letters only.
+fn word_after(hay: &str, at: usize) -> String {
+    let s = hay.get(at..).unwrap_or("").trim_start();
+    s.chars()
+        .take_while(|c| c.is_alphanumeric())
+        .take(32)
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Is the match at `hay[start..end]` glued to a neighbouring word or number?
+fn glued(hay: &str, start: usize, end: usize) -> bool {
+    let first = char_after(hay, start);
+    let last = char_before(hay, end);
+    if let (Some(prev), Some(first)) = (char_before(hay, start), first) {
+        if wordy(first) && wordy(prev) {
+            return true;
+        }
+        if first.is_ascii_digit() {
+            if matches!(prev, '$' | '€' | '£' | '¥' | '#' | '+') {
+                return true;
+            }
+            // "1,907" or "3.1907": a digit group of a larger number.
+            if matches!(prev, ',' | '.' | ':')
+                && char_before(hay, start - prev.len_utf8()).is_some_and(|c| c.is_ascii_digit())
+            {
+                return true;
+            }
+        }
+        // "D.C. 1907": an abbreviation's letter, not the approximation "c.".
+        if first.is_alphabetic() && prev == '.' {
+            return true;
+        }
+    }
+    if let (Some(last), Some(next)) = (last, char_after(hay, end)) {
+        if wordy(last) && wordy(next) {
+            return true;
+        }
+        if last.is_ascii_digit() {
+            if next == '%' {
+                return true;
+            }
+            if matches!(next, ',' | '.' | ':')
+                && char_after(hay, end + next.len_utf8()).is_some_and(|c| c.is_ascii_digit())
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Where to resume after refusing a match at `start`: past the word or
+/// number it began in, so that a refused match costs one step per word and
+/// a long run of digits is crossed in one step.
+fn skip_from(hay: &str, start: usize) -> usize {
+    let rest = hay.get(start..).unwrap_or("");
+    let mut chars = rest.char_indices();
+    let Some((_, first)) = chars.next() else {
+        return hay.len();
+    };
+    if !wordy(first) {
+        return start + first.len_utf8();
+    }
+    let digit = first.is_ascii_digit();
+    rest.char_indices()
+        .find(|&(_, c)| !wordy(c) || c.is_ascii_digit() != digit)
+        .map_or(hay.len(), |(i, _)| start + i)
+}
+
+fn num<T: std::str::FromStr>(c: &Captures<'_>, name: &str) -> Option<T> {
+    c.name(name)?.as_str().parse().ok()
+}
+
+fn month_of(t: &Tables, c: &Captures<'_>, name: &str) -> Option<u8> {
+    let m = c.name(name)?.as_str();
+    t.months
+        .iter()
+        .find(|(f, _)| f == m || capitalised(f) == m || f.to_uppercase() == m)
+        .map(|&(_, n)| n)
+}
+
+fn plausible_year(y: i16) -> bool {
+    (1000..=2100).contains(&y)
+}
+
+/// Outcome of reading one regex match.
+enum Read {
+    Atom(Value, bool),
+    /// Not a date, but a smaller date may start inside it.
+    Retry,
+    /// Not a date, and nothing inside it is one either (31 February).
+    Skip,
+}
+
+fn read(t: &Tables, c: &Captures<'_>, hay: &str, start: usize, end: usize) -> Read {
+    let year = |name: &str| num::<i16>(c, name).filter(|&y| plausible_year(y));
+    let day = |y: i16, m: u8, d: u8| EdtfDate::day(y, m, d);
+    let date = |v: Option<EdtfDate>| match v {
+        Some(d) => Read::Atom(Value::Date(d), false),
+        None => Read::Skip,
+    };
+    if c.name("iso_y").is_some() {
+        let (Some(y), Some(m), Some(d)) = (year("iso_y"), num(c, "iso_m"), num(c, "iso_d")) else {
+            return Read::Retry;
+        };
+        return date(day(y, m, d));
+    }
+    if c.name("yy1").is_some() || c.name("ys1").is_some() {
+        let (a, b) = if c.name("yy1").is_some() {
+            (year("yy1"), year("yy2"))
+        } else {
+            let a = year("ys1");
+            let b = a.zip(num::<i16>(c, "ys2")).map(|(a, b)| a - a % 100 + b);
+            (a, b)
+        };
+        return match (a, b) {
+            (Some(a), Some(b)) if a < b => {
+                Read::Atom(Value::Range(EdtfDate::year(a), EdtfDate::year(b)), false)
+            }
+            _ => Read::Retry,
+        };
+    }
+    for (d1, d2, m, y) in [
+        ("dr_d1", "dr_d2", "dr_m", "dr_y"),
+        ("mr_d1", "mr_d2", "mr_m", "mr_y"),
+    ] {
+        if c.name(d1).is_some() {
+            let (Some(d1), Some(d2), Some(m)) =
+                (num::<u8>(c, d1), num::<u8>(c, d2), month_of(t, c, m))
+            else {
+                return Read::Retry;
+            };
+            if d1 >= d2 {
+                return Read::Retry;
+            }
+            return match c.name(y) {
+                Some(_) => match year(y).and_then(|y| Some((day(y, m, d1)?, day(y, m, d2)?))) {
+                    Some((a, b)) => Read::Atom(Value::Range(a, b), false),
+                    None => Read::Skip,
+                },
+                // A leap year admits every day any year can have.
+                None if day(2000, m, d2).is_some() => Read::Atom(
+                    Value::NoYear {
+                        month: m,
+                        day: d1,
+                        day2: Some(d2),
+                    },
+                    false,
+                ),
+                None => Read::Skip,
+            };
+        }
+    }
+    for (d, m, y) in [("dmy_d", "dmy_m", "dmy_y"), ("mdy_d", "mdy_m", "mdy_y")] {
+        if c.name(d).is_some() {
+            let (Some(d), Some(m)) = (num::<u8>(c, d), month_of(t, c, m)) else {
+                return Read::Retry;
+            };
+            return match c.name(y) {
+                Some(_) => match year(y) {
+                    Some(y) => date(day(y, m, d)),
+                    None => Read::Retry,
+                },
+                None if day(2000, m, d).is_some() => Read::Atom(
+                    Value::NoYear {
+                        month: m,
+                        day: d,
+                        day2: None,
+                    },
+                    false,
+                ),
+                None => Read::Skip,
+            };
+        }
+    }
+    if c.name("my_m").is_some() {
+        return match (year("my_y"), month_of(t, c, "my_m")) {
+            (Some(y), Some(m)) => date(EdtfDate::month(y, m)),
+            _ => Read::Retry,
+        };
+    }
+    if c.name("jp_y").is_some() {
+        let Some(y) = year("jp_y") else {
+            return Read::Retry;
+        };
+        return date(japanese(y, num(c, "jp_m"), num(c, "jp_d")));
+    }
+    if let Some(era) = c.name("era") {
+        let Some(e) = t.eras.iter().find(|e| e.kanji == era.as_str()) else {
+            return Read::Retry;
+        };
+        let n = match c.name("era_n").map(|m| m.as_str()) {
+            Some("元") => Some(1),
+            _ => num::<i16>(c, "era_n"),
+        };
+        return match n.and_then(|n| era_year(e, n)) {
+            Some(y) => date(japanese(y, num(c, "era_m"), num(c, "era_d"))),
+            None => Read::Skip,
+        };
+    }
+    if c.name("jmd_m").is_some() {
+        return match (num::<u8>(c, "jmd_m"), num::<u8>(c, "jmd_d")) {
+            (Some(m), Some(d)) if day(2000, m, d).is_some() => Read::Atom(
+                Value::NoYear {
+                    month: m,
+                    day: d,
+                    day2: None,
+                },
+                false,
+            ),
+            _ => Read::Skip,
+        };
+    }
+    if let Some(r) = c.name("rera") {
+        let e = t
+            .eras
+            .iter()
+            .find(|e| e.romanised.iter().any(|f| f == r.as_str()));
+        return match (e, num::<i16>(c, "rera_n")) {
+            (Some(e), Some(n)) => match era_year(e, n) {
+                Some(y) => date(Some(EdtfDate::year(y))),
+                None => Read::Skip,
+            },
+            _ => Read::Retry,
+        };
+    }
+    if c.name("dec").is_some() {
+        return match year("dec") {
+            Some(y) => date(Some(EdtfDate::decade(y))),
+            None => Read::Retry,
+        };
+    }
+    if c.name("cent").is_some() {
+        // The 19th century is 18XX in EDTF.
+        return match num::<i16>(c, "cent") {
+            Some(n @ 11..=21) => date(Some(EdtfDate {
+                unspecified_year_digits: 2,
+                ..EdtfDate::year((n - 1) * 100)
+            })),
+            _ => Read::Retry,
+        };
+    }
+    if let Some(ym) = c.name("year") {
+        let Some(y) = year("year") else {
+            return Read::Retry;
+        };
+        // Counts and references: "2000 men", "p. 1907"; but "in 1853
+        // ships came" is a year.
+        let before = word_before(hay, ym.start());
+        if t.not_before.contains(&before) {
+            return Read::Retry;
+        }
+        let after = word_after(hay, end);
+        if t.not_after.contains(&after) && !t.year_before.contains(&before) {
+            return Read::Retry;
+        }
+        let _ = start;
+        return Read::Atom(Value::Date(EdtfDate::year(y)), true);
+    }
+    Read::Retry
+}
+
+fn era_year(e: &Era, n: i16) -> Option<i16> {
+    (n >= 1 && e.last.is_none_or(|last| n <= last) && n <= 100).then(|| e.first + n - 1)
+}
+
+fn japanese(y: i16, m: Option<u8>, d: Option<u8>) -> Option<EdtfDate> {
+    match (m, d) {
+        (Some(m), Some(d)) => EdtfDate::day(y, m, d),
+        (Some(m), None) => EdtfDate::month(y, m),
+        _ => Some(EdtfDate::year(y)),
+    }
+}
+
+fn scan(re: &Regex, t: &Tables, hay: &str, base: usize, unit: usize, out: &mut Vec<Atom>) {
+    let mut pos = 0;
+    while pos < hay.len() {
+        let Some(c) = re.captures_at(hay, pos) else {
+            break;
+        };
+        let Some(m) = c.get(0) else {
+            break;
+        };
+        let (start, end) = (m.start(), m.end());
+        if end == start {
+            pos = skip_from(hay, start);
+            continue;
+        }
+        if glued(hay, start, end) {
+            pos = skip_from(hay, start);
+            continue;
+        }
+        match read(t, &c, hay, start, end) {
+            Read::Atom(value, bare_year) => {
+                let qualifier = c.name("qual").and_then(|q| {
+                    let q = q.as_str().to_lowercase();
+                    t.qualifiers
+                        .iter()
+                        .find(|(f, _)| *f == q)
+                        .map(|(_, v)| v.clone())
+                });
+                let approx = c.name("approx").is_some();
+                out.push(Atom {
+                    start: base + start,
+                    end: base + end,
+                    value,
+                    approx,
+                    qualifier,
+                    inferred: None,
+                    unit,
+                    bare_year: bare_year && !approx,
+                });
+                pos = end;
+            }
+            Read::Retry => {
+                // A refused prefix ("about 2000 men") must not hide a date
+                // that starts after it, so resume inside the match.
+                pos = match (c.name("approx"), c.name("qual")) {
+                    (Some(p), _) | (None, Some(p)) => p.end(),
+                    (None, None) => skip_from(hay, start),
+                };
+            }
+            Read::Skip => pos = end,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- intervals
+
+/// Does `s` (already trimmed, lower-cased) equal one of `forms`?
+fn is_one_of(s: &str, forms: &[String]) -> bool {
+    forms.iter().any(|f| f == s)
+}
+
+/// The start of an opening word ("from", "between") that ends right before
+/// `at` in `hay`, if any.
+fn opener_before(t: &Tables, hay: &str, at: usize) -> Option<usize> {
+    let w = word_before(hay, at);
+    if !is_one_of(&w, &t.open) {
+        return None;
+    }
+    let s = hay.get(..at)?.trim_end();
+    Some(s.len().checked_sub(w.len())?)
+}
+
+/// Joins neighbouring atoms of one block into intervals where a connector
+/// stands between them.
+fn join_intervals(t: &Tables, text: &str, base: usize, atoms: &mut Vec<Atom>, first: usize) {
+    let mut out: Vec<Atom> = Vec::with_capacity(atoms.len() - first);
+    let mut rest = atoms.split_off(first).into_iter().peekable();
+    while let Some(a) = rest.next() {
+        let Some(b) = rest.peek() else {
+            out.push(a);
+            break;
+        };
+        let between = text.get(a.end..b.start).unwrap_or("").trim().to_lowercase();
+        let block_text = text.get(base..).unwrap_or("");
+        let opener = opener_before(t, block_text, a.start - base);
+        let joins =
+            is_one_of(&between, &t.range) || (opener.is_some() && is_one_of(&between, &t.pair));
+        let joined = if joins { join(&a, b) } else { None };
+        match joined {
+            Some(value) => {
+                let b_end = b.end;
+                rest.next();
+                out.push(Atom {
+                    start: opener.map_or(a.start, |o| base + o),
+                    end: b_end,
+                    value,
+                    bare_year: false,
+                    ..a
+                });
+            }
+            None => out.push(a),
+        }
+    }
+    atoms.extend(out);
+}
+
+fn join(a: &Atom, b: &Atom) -> Option<Value> {
+    let day_of = |y: i16, m: u8, d: u8| EdtfDate::day(y, m, d);
+    let (start, end) = match (a.value, b.value) {
+        (Value::Date(x) | Value::Range(x, _), Value::Date(y) | Value::Range(_, y)) => (x, y),
+        // "10 June to 3 July 1907": the first end takes the second's year.
+        (Value::NoYear { month, day, .. }, Value::Date(y)) if y.day.is_some() => {
+            let x = day_of(y.year, month, day)?;
+            let x = if x.earliest()? > y.earliest()? {
+                day_of(y.year - 1, month, day)?
+            } else {
+                x
+            };
+            (x, y)
+        }
+        (Value::Date(x), Value::NoYear { month, day, .. }) if x.day.is_some() => {
+            (x, day_of(x.year, month, day)?)
+        }
+        (
+            Value::NoYear {
+                month: m1, day: d1, ..
+            },
+            Value::NoYear {
+                month: m2, day: d2, ..
+            },
+        ) => {
+            return Some(Value::NoYearRange { m1, d1, m2, d2 });
+        }
+        _ => return None,
+    };
+    (start.earliest()? <= end.earliest()?).then_some(Value::Range(start, end))
+}
+
+// ---------------------------------------------------------------- context
+
+/// Gives yearless atoms the year of their context: the last dated atom
+/// earlier in the block, then earlier in the same section (a heading's year
+/// dates its section), then the first one later in the block.
+fn infer_years(text: &str, units: &[Unit], atoms: &mut [Atom]) {
+    let dated: Vec<(usize, usize, i16)> = atoms
+        .iter()
+        .enumerate()
+        // A decade (185X) is too vague to date a day.
+        .filter(|(_, a)| {
+            a.value
+                .end()
+                .is_some_and(|d| d.unspecified_year_digits == 0)
+        })
+        .filter_map(|(i, a)| Some((i, a.unit, a.value.year()?)))
+        .collect();
+    for i in 0..atoms.len() {
+        if atoms[i].value.year().is_some() {
+            continue;
+        }
+        let unit = atoms[i].unit;
+        let section = units.get(unit).and_then(|u| u.section);
+        let before = dated.partition_point(|&(j, _, _)| j < i);
+        let earlier = dated[..before].iter().rev();
+        let pick = earlier
+            .clone()
+            .find(|&&(_, u, _)| u == unit)
+            .map(|&(j, _, y)| (j, y, "earlier in the same paragraph"))
+            .or_else(|| {
+                earlier
+                    .clone()
+                    .find(|&&(_, u, _)| {
+                        section.is_some() && units.get(u).and_then(|x| x.section) == section
+                    })
+                    .map(|&(j, u, y)| {
+                        let why = if units.get(u).is_some_and(|x| x.heading) {
+                            "from the heading of its section"
+                        } else {
+                            "earlier in the same section"
+                        };
+                        (j, y, why)
+                    })
+            })
+            .or_else(|| {
+                dated[before..]
+                    .iter()
+                    .find(|&&(_, u, _)| u == unit)
+                    .map(|&(j, _, y)| (j, y, "later in the same paragraph"))
+            });
+        let Some((j, year, why)) = pick else {
+            continue;
+        };
+        let src = {
+            let c = &atoms[j];
+            text.get(c.start..c.end).unwrap_or("").to_string()
+        };
+        let a = &mut atoms[i];
+        let value = match a.value {
+            Value::NoYear {
+                month,
+                day,
+                day2: None,
+            } => EdtfDate::day(year, month, day).map(Value::Date),
+            Value::NoYear {
+                month,
+                day,
+                day2: Some(d2),
+            } => EdtfDate::day(year, month, day)
+                .zip(EdtfDate::day(year, month, d2))
+                .map(|(x, y)| Value::Range(x, y)),
+            Value::NoYearRange { m1, d1, m2, d2 } => EdtfDate::day(year, m1, d1)
+                .zip(EdtfDate::day(year, m2, d2))
+                .filter(|(x, y)| x.earliest() <= y.earliest())
+                .map(|(x, y)| Value::Range(x, y)),
+            _ => None,
+        };
+        if let Some(v) = value {
+            a.value = v;
+            a.inferred = Some(format!("year {year} from \"{src}\" {why}"));
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use entente_source::{Block, Format, SourceMap};
+    use std::time::{Duration, Instant};
+
+    fn values(text: &str) -> Vec<String> {
+        find_in_text(text)
+            .into_iter()
+            .map(|(_, d)| d.edtf)
+            .collect()
+    }
+
+    /// Builds a document from blocks separated by " ¶ "; a block starting
+    /// with "# " is a heading, and each heading opens a new section.
+    fn doc(spec: &str) -> Document {
+        let mut text = String::new();
+        let mut blocks = Vec::new();
+        let mut section = 0u32;
+        for part in spec.split(" ¶ ") {
+            let (kind, body) = match part.strip_prefix("# ") {
+                Some(h) => {
+                    section += 1;
+                    (BlockKind::Heading { level: 2 }, h)
+                }
+                None => (BlockKind::Paragraph, part),
+            };
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            let start = text.len();
+            text.push_str(body);
+            blocks.push(Block {
+                kind,
+                span: Span::new(start, text.len()),
+                section: Some(section),
+            });
+        }
+        Document {
+            format: Format::Text,
+            title: None,
+            map: SourceMap::identity(text.len()),
+            text,
+            blocks,
+            annotations: Vec::new(),
+            encoding: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    fn check_examples(file: &str, src: &str) {
+        let mut failures = Vec::new();
+        for (text, want) in examples(src) {
+            let d = doc(text);
+            let got: Vec<String> = find(&d, &[])
+                .into_iter()
+                .filter_map(|m| match m.kind {
+                    MentionKind::Date(x) => Some(x),
+                    _ => None,
+                })
+                .map(|x| {
+                    let mut s = x.edtf;
+                    if let Some(q) = x.qualifier {
+                        s = format!("{s}|{q}");
+                    }
+                    if x.inferred.is_some() {
+                        s.push('*');
+                    }
+                    s
+                })
+                .collect();
+            // Examples check the qualifier or inference marker only when
+            // they spell it out.
+            let got_cmp: Vec<String> = got
+                .iter()
+                .zip(want.iter().chain(std::iter::repeat(&"")))
+                .map(|(g, w)| {
+                    let mut g = g.clone();
+                    if !w.ends_with('*') {
+                        g = g.trim_end_matches('*').to_string();
+                    }
+                    if !w.contains('|') {
+                        g = g.split('|').next().unwrap_or("").to_string();
+                    }
+                    g
+                })
+                .collect();
+            if got_cmp != want {
+                failures.push(format!("{file}: {text:?}\n  want {want:?}\n  got  {got:?}"));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn regex_builds() {
+        assert!(ATOM.is_some());
+        assert_eq!(TABLES.months.len(), 50);
+        assert_eq!(TABLES.eras.len(), 5);
+    }
+
+    #[test]
+    fn month_examples() {
+        check_examples("months.tsv", MONTHS_TSV);
+    }
+    #[test]
+    fn era_examples() {
+        check_examples("eras.tsv", ERAS_TSV);
+    }
+    #[test]
+    fn modifier_examples() {
+        check_examples("modifiers.tsv", MODIFIERS_TSV);
+    }
+    #[test]
+    fn not_year_examples() {
+        check_examples("not_years.tsv", NOT_YEARS_TSV);
+    }
+    #[test]
+    fn connector_examples() {
+        check_examples("connectors.tsv", CONNECTORS_TSV);
+    }
+    #[test]
+    fn context_examples() {
+        check_examples("context.tsv", CONTEXT_TSV);
+    }
+
+    #[test]
+    fn spans_cover_the_date_text() {
+        let text = "Signed on 10 June 1907 at Paris, ratified around 1908.";
+        let got: Vec<&str> = find_in_text(text)
+            .iter()
+            .map(|(s, _)| s.slice(text))
+            .collect();
+        assert_eq!(got, ["10 June 1907", "around 1908"]);
+    }
+
+    #[test]
+    fn impossible_dates_give_nothing() {
+        assert!(values("It was 31 February 1907 then.").is_empty());
+        assert!(values("On February 30, 1907 nothing.").is_empty());
+        assert!(values("ISO 1907-02-31 and 1907-13-01.").is_empty());
+        assert_eq!(values("29 February 1908 exists."), ["1908-02-29"]);
+    }
+
+    #[test]
+    fn numbers_that_are_not_years() {
+        assert!(values("a 5000-strong army, 13,000 men, 1907.5 tons").is_empty());
+        assert!(values("€1907, $2000, 45%, 19071, A1907, 1907%").is_empty());
+        assert!(values("in 0999 or 2500 or 12").is_empty());
+        assert_eq!(values("Section (1907) was passed."), ["1907"]);
+    }
+
+    #[test]
+    fn inferred_dates_keep_reasoning() {
+        let d = doc("# Recognition, 1921 ¶ The envoy arrived on July 26, and left.");
+        let got = find(&d, &[]);
+        let MentionKind::Date(last) = &got.last().unwrap().kind else {
+            panic!("not a date");
+        };
+        assert_eq!(last.edtf, "1921-07-26");
+        let why = last.inferred.as_deref().unwrap();
+        assert!(why.contains("1921") && why.contains("heading"), "{why}");
+    }
+
+    #[test]
+    fn bounds_of_a_mention() {
+        let (_, d) = find_in_text("in the 1850s").pop().unwrap();
+        let b = d.bounds().unwrap();
+        assert_eq!(b.earliest.unwrap().to_string(), "1850-01-01");
+        assert_eq!(b.latest.unwrap().to_string(), "1859-12-31");
+    }
+
+    fn quick(label: &str, text: &str) {
+        let t = Instant::now();
+        let _ = find_in_text(text);
+        // Generous for debug builds on a shared machine; a super-linear
+        // regex or loop would take minutes.
+        assert!(
+            t.elapsed() < Duration::from_secs(20),
+            "{label} took {:?}",
+            t.elapsed()
+        );
+    }
+
+    #[test]
+    fn adversarial_inputs_finish_quickly() {
+        quick("10 MB of digits", &"7".repeat(10_000_000));
+        quick("1 MB of 1907–", &"1907–".repeat(200_000));
+        quick("1 MB of May 1 ", &"May 1 ".repeat(170_000));
+        quick("nested brackets", &"(".repeat(500_000));
+        quick(
+            "1 MB of around the early ",
+            &"around the early ".repeat(60_000),
+        );
+        quick("digits and commas", &"1,".repeat(500_000));
+    }
+
+    #[test]
+    fn odd_text_never_panics() {
+        for s in [
+            "",
+            "1",
+            "年",
+            "明治年",
+            "明治0年",
+            "明治99年",
+            "令和1000年",
+            "May",
+            "31 ",
+            "1907–",
+            "–1907",
+            "from",
+            "between 1907 and",
+            "é1907é",
+            "1907年13月40日",
+            "Meiji 0",
+            "Meiji 45",
+            "the 1850",
+            "c.",
+            "\u{0}1907",
+            "१९०७",
+        ] {
+            let _ = values(s);
+        }
+        assert!(
+            values("Meiji 46").is_empty(),
+            "Meiji ended in its 45th year"
+        );
+        assert_eq!(values("Meiji 45"), ["1912"]);
+    }
 }

@@ -8,6 +8,8 @@
 
 pub mod agreement;
 pub mod dates;
+pub mod edtf;
+pub mod gazetteer;
 pub mod person;
 pub mod place;
 pub mod polity;

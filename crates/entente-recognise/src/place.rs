@@ -1,7 +1,17 @@
-//! Places and regions. (Stub.)
-use crate::{Mention, Sentence};
-use entente_source::Document;
+//! Places and regions from the gazetteer (`data/gazetteer/places.tsv`), with
+//! their nesting, directional parts ("the western part of Inner Mongolia") and
+//! unknown capitalised places after a trigger such as "signed at"
+//! (`data/gazetteer/place_triggers.tsv`).
+use crate::gazetteer::{self, gazetteer, Target};
+use crate::{Mention, MentionKind, Sentence};
+use aho_corasick::{AhoCorasick, MatchKind};
+use entente_source::{Document, Span};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+const TRIGGERS_TSV: &str = include_str!("../../../data/gazetteer/place_triggers.tsv");
+const NOT_NAMES: &str = include_str!("../../../data/names/not_names.txt");
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlaceMention {
@@ -17,7 +27,297 @@ pub struct PlaceMention {
     pub unknown: bool,
 }
 
+/// Finds place mentions in the document. Works on the whole text, so it does
+/// not need sentences; `sentences` is accepted for the common finder signature.
 pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
-    let _ = (doc, sentences);
-    Vec::new()
+    let _ = sentences;
+    find_in(&doc.text).into_iter().map(|(m, _)| m).collect()
+}
+
+/// Finds place mentions in a plain string.
+///
+/// ```
+/// use entente_recognise::place;
+/// let ms = place::find_in("rights in the eastern part of Inner Mongolia");
+/// assert_eq!(ms[0].1.id, "east_inner_mongolia");
+/// assert_eq!(ms[0].1.within, ["inner_mongolia", "mongolia_region"]);
+/// ```
+pub fn find_in(text: &str) -> Vec<(Mention, PlaceMention)> {
+    let g = gazetteer();
+    let hits = g.scan(text);
+    let mut out = Vec::new();
+    for hit in &hits {
+        let Target::Place { idx } = hit.target else {
+            continue;
+        };
+        if crate::person::follows_given_name(text, hit.span.start) {
+            continue;
+        }
+        let (span, idx, confidence) = match directional_part(text, hit.span, idx) {
+            Some((start, child)) => (Span::new(start, hit.span.end), child, 0.85),
+            None => (hit.span, idx, 0.9),
+        };
+        let Some(p) = g.places.get(idx) else {
+            continue;
+        };
+        let pm = PlaceMention {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            category: p.category.clone(),
+            within: p.within.clone(),
+            unknown: false,
+        };
+        out.push(mention(span, pm, confidence));
+    }
+    unknown_places(text, &hits, &mut out);
+    out.sort_by_key(|(m, _)| m.span.start);
+    out
+}
+
+fn mention(span: Span, pm: PlaceMention, confidence: f32) -> (Mention, PlaceMention) {
+    (
+        Mention {
+            span,
+            kind: MentionKind::Place(pm.clone()),
+            confidence,
+        },
+        pm,
+    )
+}
+
+/// Direction words and the stem a child region's name starts with.
+const DIRECTIONS: [(&str, &str); 8] = [
+    ("western", "west"),
+    ("eastern", "east"),
+    ("northern", "north"),
+    ("southern", "south"),
+    ("west", "west"),
+    ("east", "east"),
+    ("north", "north"),
+    ("south", "south"),
+];
+
+/// Phrases between a direction word and the region ("the western part of").
+const LINKS: [&str; 9] = [
+    " part of the ",
+    " part of ",
+    " parts of ",
+    " portion of ",
+    " portion of the ",
+    " half of ",
+    " section of ",
+    " areas of ",
+    " ",
+];
+
+/// When a direction phrase ends right before a region that has a child in that
+/// direction ("the western part of Inner Mongolia"), the start of the phrase
+/// and the child region.
+fn directional_part(text: &str, span: Span, idx: usize) -> Option<(usize, usize)> {
+    let g = gazetteer();
+    let before = text.get(..span.start)?;
+    for (word, stem) in DIRECTIONS {
+        for link in LINKS {
+            let n = word.len() + link.len();
+            if before.len() < n {
+                continue;
+            }
+            let Some(tail) = before.get(before.len() - n..) else {
+                continue;
+            };
+            let (Some(w), Some(l)) = (tail.get(..word.len()), tail.get(word.len()..)) else {
+                continue;
+            };
+            if !w.eq_ignore_ascii_case(word) || l != link {
+                continue;
+            }
+            let start = before.len() - n;
+            if !gazetteer::boundary_before(text, start) {
+                continue;
+            }
+            let child = g.children(idx).find(|&c| {
+                g.places[c]
+                    .name
+                    .split(' ')
+                    .next()
+                    .is_some_and(|first| first.to_ascii_lowercase().starts_with(stem))
+            })?;
+            return Some((start, child));
+        }
+    }
+    None
+}
+
+static TRIGGERS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    let phrases: Vec<&str> = gazetteer::data_lines(TRIGGERS_TSV)
+        .map(|(_, l)| l.trim())
+        .collect();
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(phrases)
+        .ok()
+});
+
+pub(crate) static NOT_NAME: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    gazetteer::data_lines(NOT_NAMES)
+        .map(|(_, l)| l.trim())
+        .collect()
+});
+
+/// Connectors allowed inside a multi-word place name ("Rio de Janeiro").
+const CONNECTORS: [&str; 8] = ["de", "del", "da", "do", "du", "des", "la", "of"];
+
+/// Unknown capitalised places right after a trigger phrase. Names the
+/// gazetteer already matched are skipped: they are known places.
+fn unknown_places(text: &str, hits: &[gazetteer::Hit], out: &mut Vec<(Mention, PlaceMention)>) {
+    let Some(ac) = TRIGGERS.as_ref() else {
+        return;
+    };
+    for m in ac.find_iter(text) {
+        if !gazetteer::boundary_before(text, m.start()) {
+            continue;
+        }
+        let Some(rest) = text.get(m.end()..) else {
+            continue;
+        };
+        let Some(rest) = rest.strip_prefix(' ') else {
+            continue;
+        };
+        let start = m.end() + 1;
+        let Some(len) = capitalised_run(rest) else {
+            continue;
+        };
+        let span = Span::new(start, start + len);
+        if hits.iter().any(|h| h.span.overlaps(&span)) {
+            continue;
+        }
+        let surface = span.slice(text).to_string();
+        let pm = PlaceMention {
+            id: surface.clone(),
+            name: surface,
+            category: "unknown".to_string(),
+            within: Vec::new(),
+            unknown: true,
+        };
+        out.push(mention(span, pm, 0.5));
+    }
+}
+
+/// The byte length of the capitalised name at the start of `s`: capitalised
+/// words joined by single spaces, with lowercase connectors only between two
+/// capitalised words. `None` when `s` does not start with a usable name.
+pub(crate) fn capitalised_run(s: &str) -> Option<usize> {
+    let mut end = 0;
+    let mut pos = 0;
+    let mut words = 0;
+    loop {
+        let rest = s.get(pos..)?;
+        let wlen = rest
+            .char_indices()
+            .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '.')))
+            .map_or(rest.len(), |(i, _)| i);
+        let word = rest.get(..wlen)?.trim_end_matches(['.', '-', '\'', '’']);
+        let first = word.chars().next();
+        let capital = first.is_some_and(char::is_uppercase);
+        let connector = CONNECTORS.contains(&word);
+        if capital {
+            if words == 0 && NOT_NAME.contains(word) {
+                return None;
+            }
+            end = pos + word.len();
+            words += 1;
+        } else if !(connector && words > 0) {
+            break;
+        }
+        // Continue only over a single space.
+        let after = pos + wlen;
+        if s.get(after..after + 1) != Some(" ") || wlen == 0 {
+            break;
+        }
+        pos = after + 1;
+        if words > 5 {
+            break;
+        }
+    }
+    (end > 0).then_some(end)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn ids(text: &str) -> Vec<String> {
+        find_in(text).into_iter().map(|(_, p)| p.id).collect()
+    }
+
+    #[test]
+    fn gazetteer_examples() {
+        let src = include_str!("../../../data/gazetteer/places.tsv");
+        let mut n = 0;
+        for (input, expected) in gazetteer::examples(src) {
+            let want: Vec<String> = expected.split(", ").map(str::to_string).collect();
+            let got: Vec<String> = find_in(input)
+                .into_iter()
+                .filter(|(_, p)| !p.unknown)
+                .map(|(_, p)| p.id)
+                .collect();
+            assert_eq!(got, want, "example: {input}");
+            n += 1;
+        }
+        assert!(n >= 5);
+    }
+
+    #[test]
+    fn trigger_examples() {
+        let mut n = 0;
+        for (input, expected) in gazetteer::examples(TRIGGERS_TSV) {
+            let got: Vec<String> = find_in(input)
+                .into_iter()
+                .filter(|(_, p)| p.unknown)
+                .map(|(_, p)| p.name)
+                .collect();
+            let want: Vec<String> = if expected == "-" {
+                Vec::new()
+            } else {
+                vec![expected.to_string()]
+            };
+            assert_eq!(got, want, "example: {input}");
+            n += 1;
+        }
+        assert!(n >= 4);
+    }
+
+    #[test]
+    fn nested_regions() {
+        let ms = find_in("in southern Manchuria and Fukien");
+        assert_eq!(ms[0].1.id, "south_manchuria");
+        assert_eq!(ms[0].1.within, ["manchuria"]);
+        assert_eq!(ms[1].1.name, "Fujian");
+        assert_eq!(ms[1].0.confidence, 0.9);
+    }
+
+    #[test]
+    fn unknown_place_has_lower_confidence() {
+        let ms = find_in("It was signed at Qorvath.");
+        assert_eq!(ms.len(), 1);
+        assert!(ms[0].1.unknown);
+        assert!(ms[0].0.confidence < 0.9);
+        assert_eq!(ms[0].0.span.slice("It was signed at Qorvath."), "Qorvath");
+    }
+
+    #[test]
+    fn person_names_are_not_places() {
+        assert_eq!(ids("George Washington left Washington"), ["washington_d_c"]);
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        let _ = find_in("signed at ");
+        let _ = find_in("signed at É");
+        let _ = find_in(&"signed at Aé ".repeat(1000));
+        let _ = find_in("western");
+        let _ = find_in("Chargé d’Affaires at Inner Mongolia");
+        let _ = find_in("’’’ Manchuria");
+    }
 }

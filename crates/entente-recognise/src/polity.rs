@@ -1,4 +1,7 @@
-//! Polities from the gazetteer. (Stub.)
+//! Polities from the gazetteer (`data/gazetteer/polities.tsv`): names, formal
+//! and historical names, demonyms, combining forms in compounds
+//! ("Franco-Japanese"), French and Japanese names.
+use crate::gazetteer::{gazetteer, PolityForm, Target};
 use crate::Mention;
 use entente_source::Document;
 use serde::{Deserialize, Serialize};
@@ -19,7 +22,132 @@ pub struct PolityMention {
     pub adjectival: bool,
 }
 
+/// Finds polity mentions anywhere in the document's text.
+///
+/// ```
+/// use entente_recognise::polity;
+/// let ms = polity::find_in("The Franco-Japanese treaty");
+/// let ids: Vec<&str> = ms.iter().map(|(_, p)| p.id.as_str()).collect();
+/// assert_eq!(ids, ["FRA", "JPN"]);
+/// ```
 pub fn find(doc: &Document) -> Vec<Mention> {
-    let _ = doc;
-    Vec::new()
+    find_in(&doc.text).into_iter().map(|(m, _)| m).collect()
+}
+
+/// Finds polity mentions in a plain string; each mention comes with its
+/// [`PolityMention`] for callers that do not want to match on the kind.
+pub fn find_in(text: &str) -> Vec<(Mention, PolityMention)> {
+    let g = gazetteer();
+    let mut out = Vec::new();
+    for hit in g.scan(text) {
+        let Target::Polity { idx, form } = hit.target else {
+            continue;
+        };
+        let Some(p) = g.polities.get(idx) else {
+            continue;
+        };
+        // "George Washington", "Michael Jordan": a name after a given name
+        // belongs to a person.
+        if crate::person::follows_given_name(text, hit.span.start) {
+            continue;
+        }
+        let adjectival = matches!(form, PolityForm::Adjective | PolityForm::Combining);
+        // Adjectives are looser evidence than names ("Indian" may be a people,
+        // "English" a language); one-character forms are the loosest.
+        let confidence = match form {
+            PolityForm::Name | PolityForm::Foreign => 0.95,
+            PolityForm::Adjective => 0.8,
+            PolityForm::Combining => 0.9,
+            PolityForm::Cjk1 => 0.75,
+        };
+        let pm = PolityMention {
+            id: p.id.clone(),
+            name: p.name.clone(),
+            cow: p.cow,
+            iso3: p.iso3.clone(),
+            form: hit.span.slice(text).to_string(),
+            adjectival,
+        };
+        out.push((
+            Mention {
+                span: hit.span,
+                kind: crate::MentionKind::Polity(pm.clone()),
+                confidence,
+            },
+            pm,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn ids(text: &str) -> Vec<String> {
+        find_in(text)
+            .into_iter()
+            .map(|(_, p)| format!("{}@{}", p.id, p.form))
+            .collect()
+    }
+
+    #[test]
+    fn data_file_examples() {
+        let src = include_str!("../../../data/gazetteer/polities.tsv");
+        let mut n = 0;
+        for (input, expected) in crate::gazetteer::examples(src) {
+            let want: Vec<String> = if expected == "-" {
+                Vec::new()
+            } else {
+                expected.split(", ").map(str::to_string).collect()
+            };
+            assert_eq!(ids(input), want, "example: {input}");
+            n += 1;
+        }
+        assert!(n >= 10);
+    }
+
+    #[test]
+    fn historical_names_share_cow_codes() {
+        for (text, cow) in [
+            ("the Russian Empire", 365),
+            ("Tsarist Russia", 365),
+            ("the Russian Federation", 365),
+            ("the Empire of Japan", 740),
+            ("the French Third Republic", 220),
+            ("Qing China", 710),
+            ("the Korean Empire", 730),
+            ("Great Britain", 200),
+            ("the Kingdom of Bavaria", 245),
+            ("Württemberg", 271),
+        ] {
+            let ms = find_in(text);
+            assert_eq!(ms.len(), 1, "{text}");
+            assert_eq!(ms[0].1.cow, Some(cow), "{text}");
+        }
+        let hawaii = find_in("the Kingdom of Hawaii");
+        assert_eq!(hawaii[0].1.cow, None);
+        assert_eq!(hawaii[0].1.name, "Hawaii");
+    }
+
+    #[test]
+    fn spans_of_dash_compounds() {
+        let text = "the Japan–Russia talks and Russo-Japanese ties";
+        let ms = find_in(text);
+        let words: Vec<&str> = ms.iter().map(|(m, _)| m.span.slice(text)).collect();
+        assert_eq!(words, ["Japan", "Russia", "Russo", "Japanese"]);
+        assert!(ms[2].1.adjectival && !ms[0].1.adjectival);
+    }
+
+    #[test]
+    fn indo_needs_a_polity_after_the_dash() {
+        assert_eq!(ids("Indo-European languages"), Vec::<String>::new());
+        assert_eq!(ids("Indo-Pakistani talks"), ["IND@Indo", "PAK@Pakistani"]);
+    }
+
+    #[test]
+    fn given_name_blocks_a_polity() {
+        assert_eq!(ids("Michael Jordan visited Jordan"), ["JOR@Jordan"]);
+    }
 }

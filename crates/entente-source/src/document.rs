@@ -101,6 +101,11 @@ impl SourceMap {
     /// `normalised`; a call at the same normalised offset replaces the last one.
     pub fn push(&mut self, normalised: usize, original: usize) {
         if let Some(last) = self.segments.last_mut() {
+            // An out-of-order call would break the binary search in
+            // `original`; dropping it keeps the map usable (slightly coarser).
+            if normalised < last.0 {
+                return;
+            }
             if last.0 == normalised {
                 *last = (normalised, original);
                 return;
@@ -143,6 +148,48 @@ impl SourceMap {
     pub fn original_len(&self) -> usize {
         self.original_len
     }
+    /// Length of the normalised text the map was finished with.
+    pub fn text_len(&self) -> usize {
+        self.text_len
+    }
+    /// A map for text that is the original shifted by `offset` bytes (a
+    /// stripped byte-order mark): normalised byte `i` is original byte
+    /// `i + offset`.
+    pub fn shifted(text_len: usize, offset: usize, original_len: usize) -> Self {
+        SourceMap {
+            segments: vec![(0, offset)],
+            original_len,
+            text_len,
+        }
+    }
+    /// Chains two maps: `self` maps the normalised text to an intermediate
+    /// text (for example the UTF-8 decoding of a legacy file) and `inner`
+    /// maps that intermediate text to the original bytes. The result maps the
+    /// normalised text straight to the original bytes.
+    pub fn compose(&self, inner: &SourceMap) -> SourceMap {
+        let mut out = SourceMap::new(inner.original_len);
+        for (i, &(n, d)) in self.segments.iter().enumerate() {
+            let seg_end = self
+                .segments
+                .get(i + 1)
+                .map_or(self.text_len, |next| next.0)
+                .max(n);
+            out.push(n, inner.original(d));
+            // Every break of the inner map inside this linear stretch is a
+            // break of the result too.
+            let len = seg_end - n;
+            let mut j = inner.segments.partition_point(|&(m, _)| m <= d);
+            while let Some(&(m, o)) = inner.segments.get(j) {
+                if m >= d + len {
+                    break;
+                }
+                out.push(n + (m - d), o.min(inner.original_len));
+                j += 1;
+            }
+        }
+        out.finish(self.text_len);
+        out
+    }
     pub fn segments(&self) -> &[(usize, usize)] {
         &self.segments
     }
@@ -153,12 +200,17 @@ impl SourceMap {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BlockKind {
     Title,
-    Heading { level: u8 },
+    Heading {
+        level: u8,
+    },
     Paragraph,
     ListItem,
     Quote,
     /// An infobox-style `Key: value` line; both parts are spans in the text.
-    KeyValue { key: Span, value: Span },
+    KeyValue {
+        key: Span,
+        value: Span,
+    },
     /// Web-capture debris ("[edit]", "Jump to content", "Retrieved …",
     /// numbered reference lists): kept in the text and the source map, but
     /// later stages skip it.

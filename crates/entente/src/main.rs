@@ -1,1 +1,229 @@
-fn main() {}
+//! The `entente` command line: parses arguments and calls the library.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use entente::ingest::{self, Event, IngestError, IngestOptions, Summary};
+use entente_store::Store;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Entente: a temporal, cited knowledge base of international agreements
+/// and relations, built from a folder of documents.
+#[derive(Debug, Parser)]
+#[command(name = "entente", version, about)]
+struct Cli {
+    /// The database file [default: entente.db in the current folder].
+    #[arg(long, global = true, env = "ENTENTE_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Ingest files and folders (recursively): .txt .md .html .htm .xml.
+    Ingest {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// `json` makes the last line of stdout one JSON summary object.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// List current documents: id, source path, title.
+    Docs,
+    /// Show one document's blocks with their spans.
+    Doc {
+        /// A document id or a unique prefix of one.
+        id: String,
+    },
+    /// Ingest the bundled sample corpus into a fresh in-memory database (or
+    /// into --db / ENTENTE_DB when given) and show what is there.
+    Demo,
+    /// Export the knowledge base.
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Facts)]
+        format: ExportFormat,
+        /// Write to this file instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// List the merged agreements.
+    Agreements,
+    /// Show one agreement, by id or name, with its citations.
+    Show {
+        #[arg(value_name = "NAME_OR_ID")]
+        query: String,
+    },
+    /// Full-text search over the blocks of current documents.
+    Search {
+        /// An FTS5 query: words, "a phrase", a OR b, prefix*.
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Evaluations.
+    Eval {
+        #[command(subcommand)]
+        what: EvalCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum EvalCommand {
+    /// Recall of the recogniser against the inline TEI tags.
+    Mentions {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    /// The facts interchange format (`../shared/eval/FORMAT.md`).
+    Facts,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn open(db: Option<&Path>) -> anyhow::Result<Store> {
+    let path = db.unwrap_or(Path::new("entente.db"));
+    Store::open(path).with_context(|| format!("opening database {}", path.display()))
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let db = cli.db.as_deref();
+    let code = match cli.command {
+        Command::Ingest { paths, format } => {
+            let mut store = open(db)?;
+            let code = run_ingest(&mut store, &paths, format, &mut out)?;
+            out.flush()?;
+            code
+        }
+        Command::Docs => {
+            entente::listing::print_docs(&open(db)?, &mut out)?;
+            ExitCode::SUCCESS
+        }
+        Command::Doc { id } => {
+            entente::listing::print_doc(&open(db)?, &id, &mut out)?;
+            ExitCode::SUCCESS
+        }
+        Command::Demo => {
+            let mut store = match db {
+                Some(_) => open(db)?,
+                None => Store::memory().context("creating an in-memory database")?,
+            };
+            let summary = entente::demo::run(&mut store, &mut out, &mut std::io::stderr().lock())?;
+            failure_code(&summary)
+        }
+        Command::Export { format, output } => {
+            let store = open(db)?;
+            match format {
+                ExportFormat::Facts => match &output {
+                    Some(path) => {
+                        let file = std::fs::File::create(path)
+                            .with_context(|| format!("creating {}", path.display()))?;
+                        let mut w = std::io::BufWriter::new(file);
+                        entente::kb::export_facts(&store, &mut w)?;
+                        w.flush()
+                            .with_context(|| format!("writing {}", path.display()))?;
+                    }
+                    None => entente::kb::export_facts(&store, &mut out)?,
+                },
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Agreements => {
+            entente::kb::list_agreements(&open(db)?, &mut out)?;
+            ExitCode::SUCCESS
+        }
+        Command::Show { query } => {
+            entente::kb::show_agreement(&open(db)?, &query, &mut out)?;
+            ExitCode::SUCCESS
+        }
+        Command::Search { query, limit } => {
+            let store = open(db)?;
+            for hit in store.search(&query, limit)? {
+                let text = store
+                    .document(&hit.doc)?
+                    .map(|d| entente::listing::excerpt(hit.span.slice(&d.doc.text), 100))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "{} {}..{}  {text}",
+                    hit.doc, hit.span.start, hit.span.end
+                )?;
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Eval {
+            what: EvalCommand::Mentions { paths, format },
+        } => {
+            entente::eval::eval_mentions(&paths, format == OutputFormat::Json, &mut out)?;
+            ExitCode::SUCCESS
+        }
+    };
+    out.flush().context("writing to stdout")?;
+    Ok(code)
+}
+
+fn failure_code(summary: &Summary) -> ExitCode {
+    if summary.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_ingest(
+    store: &mut Store,
+    paths: &[PathBuf],
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let opts = IngestOptions {
+        progress: std::io::stderr().is_terminal(),
+        ..IngestOptions::default()
+    };
+    let mut on_event = |e: Event<'_>| match e {
+        Event::Failed(f) => eprintln!("error: {}", f.message),
+        Event::Warning { path, message } => eprintln!("warning: {path}: {message}"),
+        Event::Stored { path, id, outcome } => tracing::debug!(path, id, ?outcome, "stored"),
+    };
+    let summary = match ingest::ingest_paths(store, paths, &opts, &mut on_event) {
+        Ok(summary) => summary,
+        Err(IngestError::Partial { summary, .. }) => summary,
+        Err(e) => return Err(e).context("ingest"),
+    };
+    match format {
+        OutputFormat::Json => writeln!(out, "{}", serde_json::to_string(&summary)?)?,
+        OutputFormat::Text => writeln!(out, "ingested {summary}")?,
+    }
+    Ok(failure_code(&summary))
+}

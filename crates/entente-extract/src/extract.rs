@@ -1,0 +1,1627 @@
+//! The rule engine: triggers from the lexicon, arguments from the mentions
+//! around them, nearest scope first (trigger zone, sentence, section heading,
+//! then the document's main agreement or pair of polities).
+
+use crate::rules::{lexicon, Hit, Lexicon};
+use crate::{Citation, Claim};
+use entente_recognise::{
+    agreement::AgreementMention, polity::PolityMention, Mention, MentionKind, Recognition,
+    Sentence,
+};
+use entente_source::{BlockKind, Document, Span};
+use regex::Regex;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// Confidence factor for an argument found `d` bytes from its trigger: near
+/// arguments are more often the right ones.
+fn distance_factor(d: usize) -> f32 {
+    1.0 / (1.0 + d as f32 / 120.0)
+}
+
+/// Factors for arguments taken from a wider scope than the sentence.
+const SECTION_FACTOR: f32 = 0.6;
+const DOCUMENT_FACTOR: f32 = 0.45;
+
+/// A polity as claims carry it.
+fn polity_value(p: &PolityMention) -> Value {
+    json!({"id": p.id, "name": p.name, "cow": p.cow})
+}
+
+fn polity_of(m: &Mention) -> Option<&PolityMention> {
+    match &m.kind {
+        MentionKind::Polity(p) => Some(p),
+        _ => None,
+    }
+}
+
+fn agreement_of(m: &Mention) -> Option<&AgreementMention> {
+    match &m.kind {
+        MentionKind::Agreement(a) => Some(a),
+        _ => None,
+    }
+}
+
+fn date_of(m: &Mention) -> Option<&str> {
+    match &m.kind {
+        MentionKind::Date(d) => Some(d.edtf.as_str()),
+        _ => None,
+    }
+}
+
+/// The year an EDTF string starts with.
+fn edtf_year(s: &str) -> Option<&str> {
+    let y = s.get(..4)?;
+    y.bytes().all(|b| b.is_ascii_digit()).then_some(y)
+}
+
+/// How precise an EDTF date is: day 3, month 2, year 1; less for decades.
+pub(crate) fn precision(edtf: &str) -> u8 {
+    let core = edtf.split('/').next().unwrap_or("");
+    let core = core.trim_end_matches(['~', '?', '%']);
+    if core.contains('X') || core.len() < 4 {
+        0
+    } else {
+        match core.len() {
+            10.. => 3,
+            7..=9 => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Folds a name for comparison: case, dashes, quotes, a leading "the".
+pub(crate) fn fold_name(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| match c {
+            '–' | '—' | '‐' => '-',
+            '’' | '‘' => '\'',
+            c => c,
+        })
+        .collect::<String>()
+        .to_lowercase();
+    let s = s.trim();
+    let s = s.strip_prefix("the ").unwrap_or(s);
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Tokens of a name without years and function words, for loose matching.
+pub(crate) fn name_tokens(s: &str) -> Vec<String> {
+    fold_name(s)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| {
+            !t.is_empty()
+                && !t.bytes().all(|b| b.is_ascii_digit())
+                && !matches!(*t, "the" | "of" | "and" | "between" | "on" | "a" | "an")
+        })
+        .map(|t| match t {
+            // "the Secret Agreements" and "the Secret Agreement" are one.
+            "treaties" => "treaty".to_string(),
+            "agreements" | "conventions" | "pacts" | "alliances" | "accords" | "protocols" => {
+                t.trim_end_matches('s').to_string()
+            }
+            t => t.to_string(),
+        })
+        .collect()
+}
+
+const ORDINALS: [&str; 10] = [
+    "First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth",
+];
+
+/// The ordinal a word names ("sixth" -> 6).
+fn ordinal_word(w: &str) -> Option<u32> {
+    let w = w.to_lowercase();
+    ORDINALS
+        .iter()
+        .position(|o| o.to_lowercase() == w)
+        .and_then(|i| u32::try_from(i + 1).ok())
+        .or_else(|| {
+            // "1st", "2nd", "3rd", "4th"
+            let digits: String = w.chars().take_while(char::is_ascii_digit).collect();
+            let rest = w.get(digits.len()..).unwrap_or("");
+            if !digits.is_empty() && matches!(rest, "st" | "nd" | "rd" | "th") {
+                digits.parse().ok()
+            } else {
+                None
+            }
+        })
+}
+
+/// An agreement entity within one document.
+#[derive(Debug, Clone)]
+struct Entity {
+    name: String,
+    ordinal: Option<u32>,
+    year: Option<i32>,
+    /// Polities named in the name, as claim values.
+    polities: Vec<Value>,
+    /// Made from an anaphor ("the First Treaty"), so its name is provisional.
+    from_reference: bool,
+    /// A plural or series name ("the Secret Agreements").
+    plural: bool,
+    /// Made from an indefinite phrase ("a treaty of commerce").
+    indefinite: bool,
+    /// Index of the sentence and span of its first mention.
+    first: (usize, Span),
+    /// The series this entity belongs to, when it has an ordinal.
+    series: Option<usize>,
+    mentions: usize,
+}
+
+/// Per-sentence context.
+#[derive(Debug, Clone)]
+struct SentInfo {
+    span: Span,
+    section: Option<u32>,
+    heading: bool,
+    boilerplate: bool,
+}
+
+struct Engine<'a> {
+    doc_id: &'a str,
+    doc: &'a Document,
+    rec: &'a Recognition,
+    lex: &'static Lexicon,
+    sents: Vec<SentInfo>,
+    entities: Vec<Entity>,
+    main: Option<usize>,
+    pair: Vec<Value>,
+    /// Section -> (heading year, heading sentence index).
+    heading_year: HashMap<u32, String>,
+    section_entity: HashMap<u32, usize>,
+    /// Agreement mention span -> entity.
+    mention_entity: Vec<(Span, usize)>,
+    /// Dates that belong to an agreement's name ("of February 1945").
+    name_dates: Vec<Span>,
+    last_entity: Option<usize>,
+    claims: Vec<Claim>,
+    next_event: usize,
+    next_indicator: usize,
+}
+
+/// Runs every rule over a document and returns its claims.
+///
+/// `doc_id` is recorded in each claim's citation. Never panics, whatever the
+/// text and mentions.
+pub fn extract(doc_id: &str, doc: &Document, rec: &Recognition) -> Vec<Claim> {
+    let has_names = rec
+        .mentions
+        .iter()
+        .any(|m| matches!(m.kind, MentionKind::Agreement(_)));
+    if has_names {
+        let mut e = Engine::new(doc_id, doc, rec);
+        e.run();
+        return e.claims;
+    }
+    // No agreement names from the recogniser: use the fallback finder.
+    let mut rec = rec.clone();
+    for b in &doc.blocks {
+        if matches!(b.kind, BlockKind::Boilerplate) {
+            continue;
+        }
+        rec.mentions
+            .extend(crate::names::find(b.span.slice(&doc.text), b.span.start));
+    }
+    rec.mentions
+        .sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+    let mut e = Engine::new(doc_id, doc, &rec);
+    e.run();
+    e.claims
+}
+
+fn dist(a: &Span, b: &Span) -> usize {
+    if a.overlaps(b) {
+        0
+    } else if a.end <= b.start {
+        b.start - a.end
+    } else {
+        a.start - b.end
+    }
+}
+
+fn indefinite_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)\b(?:a|an)\s+((?:(?:new|basic|commercial|bilateral|formal|separate|supplementary|additional|provisional|preliminary|general|joint|intergovernmental)\s+)*(?:treaty|convention|agreement|pact|armistice|protocol|accord)(?:\s+(?:of|on|for)\s+[a-z]+(?:(?:,\s*|\s+and\s+|\s+)(?:amity|commerce|navigation|friendship|peace|trade|extradition|reciprocity|naturali[sz]ation|limits|alliance|the|transfer|defen[cs]e|equipment|technology|cooperation|and))*)?)",
+        )
+        .ok()
+    })
+    .as_ref()
+}
+
+fn place_fallback_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^\s*(?:,\s*)?(?:in|at)\s+((?:[A-Z][\p{L}'’.-]+)(?:\s+[A-Z][\p{L}'’.-]+)*)").ok()
+    })
+    .as_ref()
+}
+
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+
+impl<'a> Engine<'a> {
+    fn new(doc_id: &'a str, doc: &'a Document, rec: &'a Recognition) -> Self {
+        let sentences: Vec<Sentence> = if rec.sentences.is_empty() {
+            // The splitter may not be ready: one sentence per block keeps the
+            // engine working, at the cost of wider zones.
+            doc.blocks
+                .iter()
+                .enumerate()
+                .map(|(i, b)| Sentence {
+                    span: b.span,
+                    block: Some(i),
+                })
+                .collect()
+        } else {
+            rec.sentences.clone()
+        };
+        let sents = sentences
+            .iter()
+            .map(|s| {
+                let block = s.block.and_then(|b| doc.blocks.get(b));
+                SentInfo {
+                    span: s.span,
+                    section: block.and_then(|b| b.section),
+                    heading: block.is_some_and(|b| {
+                        matches!(b.kind, BlockKind::Heading { .. } | BlockKind::Title)
+                    }),
+                    boilerplate: block.is_some_and(|b| matches!(b.kind, BlockKind::Boilerplate)),
+                }
+            })
+            .collect();
+        Engine {
+            doc_id,
+            doc,
+            rec,
+            lex: lexicon(),
+            sents,
+            entities: Vec::new(),
+            main: None,
+            pair: Vec::new(),
+            heading_year: HashMap::new(),
+            section_entity: HashMap::new(),
+            mention_entity: Vec::new(),
+            name_dates: Vec::new(),
+            last_entity: None,
+            claims: Vec::new(),
+            next_event: 0,
+            next_indicator: 0,
+        }
+    }
+
+    fn text(&self, span: Span) -> &'a str {
+        span.slice(&self.doc.text)
+    }
+
+    fn mentions_in(&self, span: Span) -> Vec<&'a Mention> {
+        self.rec.mentions_in(span).collect()
+    }
+
+    fn push(
+        &mut self,
+        subject: String,
+        predicate: &str,
+        value: Value,
+        valid_time: Option<String>,
+        sentence: Span,
+        evidence: Span,
+        rule: &str,
+        confidence: f32,
+    ) {
+        self.claims.push(Claim {
+            subject,
+            predicate: predicate.to_string(),
+            value,
+            valid_time,
+            source: Citation {
+                doc: self.doc_id.to_string(),
+                sentence,
+                evidence,
+            },
+            rule: rule.to_string(),
+            confidence: confidence.clamp(0.0, 1.0),
+        });
+    }
+
+    fn run(&mut self) {
+        self.find_pair();
+        self.find_headings();
+        self.find_main();
+        self.infobox();
+        for i in 0..self.sents.len() {
+            let Some(s) = self.sents.get(i).cloned() else {
+                continue;
+            };
+            if s.boilerplate {
+                continue;
+            }
+            self.resolve_agreements(i, &s);
+            self.sentence(i, &s);
+        }
+        self.settle_events();
+        self.declare_entities();
+    }
+
+    /// The document's pair of polities: those its title names, completed by
+    /// the polities the text names most often.
+    fn find_pair(&mut self) {
+        let mut title: Vec<&PolityMention> = Vec::new();
+        if let Some(tb) = self
+            .doc
+            .blocks
+            .iter()
+            .find(|b| matches!(b.kind, BlockKind::Title))
+        {
+            for m in self.rec.mentions_in(tb.span) {
+                if let Some(p) = polity_of(m) {
+                    if !title.iter().any(|t| t.id == p.id) {
+                        title.push(p);
+                    }
+                }
+            }
+        }
+        let mut title_vals: Vec<Value> = title.iter().map(|p| polity_value(p)).collect();
+        if title_vals.len() < 2 {
+            if let Some(t) = &self.doc.title {
+                for v in polities_in_str(t) {
+                    if !title_vals.iter().any(|x| x["id"] == v["id"]) {
+                        title_vals.push(v);
+                    }
+                }
+            }
+        }
+        let mut counts: Vec<(usize, usize, Value)> = Vec::new();
+        for (order, m) in self.rec.mentions.iter().enumerate() {
+            if let Some(p) = polity_of(m) {
+                match counts.iter_mut().find(|c| c.2["id"] == p.id.as_str()) {
+                    Some(c) => c.0 += 1,
+                    None => counts.push((1, order, polity_value(p))),
+                }
+            }
+        }
+        // A polity the title names counts as several mentions: the title
+        // says what the document is about, but a headline may name a
+        // bystander, so frequency can still outvote it.
+        for (k, t) in title_vals.iter().enumerate() {
+            match counts.iter_mut().find(|c| c.2["id"] == t["id"]) {
+                Some(c) => {
+                    c.0 += 3;
+                    c.1 = k;
+                }
+                None => counts.push((3, k, t.clone())),
+            }
+        }
+        counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut pair: Vec<Value> = counts.into_iter().take(2).map(|c| c.2).collect();
+        // The anchor comes first: the title's first polity when the title
+        // names both ("the United States' relations with Korea"); when it
+        // names only one ("Korea", in a series of country essays), the
+        // other side is the constant one.
+        let anchor = match title_vals.len() {
+            0 => None,
+            1 => pair.iter().position(|p| p["id"] != title_vals[0]["id"]),
+            _ => pair.iter().position(|p| p["id"] == title_vals[0]["id"]),
+        };
+        if let Some(pos) = anchor {
+            pair.swap(0, pos);
+        }
+        self.pair = pair;
+    }
+
+    /// A year in a section heading dates the section.
+    fn find_headings(&mut self) {
+        for s in &self.sents {
+            let (true, Some(sec)) = (s.heading, s.section) else {
+                continue;
+            };
+            if let Some(y) = self
+                .rec
+                .mentions_in(s.span)
+                .filter_map(date_of)
+                .filter_map(edtf_year)
+                .last()
+            {
+                self.heading_year.entry(sec).or_insert_with(|| y.to_string());
+            }
+        }
+    }
+
+    /// The main agreement: the one the title names, else the first named
+    /// agreement of the first heading or sentence.
+    fn find_main(&mut self) {
+        let title_span = self
+            .doc
+            .blocks
+            .iter()
+            .find(|b| matches!(b.kind, BlockKind::Title))
+            .map(|b| b.span)
+            .or_else(|| self.sents.first().map(|s| s.span));
+        let Some(span) = title_span else { return };
+        let found = self
+            .rec
+            .mentions_in(span)
+            .find_map(|m| agreement_of(m).filter(|a| !a.reference).map(|a| (m, a)));
+        if let Some((m, a)) = found {
+            let e = self.entity_for(0, m.span, a);
+            self.main = Some(e);
+            self.last_entity = Some(e);
+        }
+    }
+
+    fn new_entity(&mut self, sent: usize, span: Span, a: &AgreementMention, polities: Vec<Value>) -> usize {
+        let plural = {
+            let n = a.name.trim_end();
+            let last = n.rsplit(' ').next().unwrap_or("");
+            last.ends_with("ies") || (last.ends_with('s') && !last.ends_with("ss"))
+        };
+        self.entities.push(Entity {
+            name: a.name.clone(),
+            ordinal: a.ordinal,
+            year: a.year,
+            polities,
+            from_reference: a.reference,
+            plural,
+            indefinite: false,
+            first: (sent, span),
+            series: None,
+            mentions: 0,
+        });
+        self.entities.len() - 1
+    }
+
+    /// The entity a named (non-anaphoric) agreement mention denotes: an
+    /// existing one with the same name (modulo year and article), or one
+    /// made from an anaphor with the same ordinal, else a new one.
+    fn entity_for(&mut self, sent: usize, span: Span, a: &AgreementMention) -> usize {
+        let toks = name_tokens(&a.name);
+        let polities: Vec<Value> = self
+            .rec
+            .mentions_in(span)
+            .filter_map(polity_of)
+            .map(polity_value)
+            .collect();
+        for (i, e) in self.entities.iter_mut().enumerate() {
+            let same_name = name_tokens(&e.name) == toks
+                && (e.year.is_none() || a.year.is_none() || e.year == a.year)
+                && e.ordinal == a.ordinal;
+            let same_member = a.ordinal.is_some() && e.ordinal == a.ordinal && e.from_reference;
+            let acronym = a.acronym.is_some() && a.acronym == Some(e.name.clone());
+            // "Reciprocal Access Agreement" within "Japan-France Reciprocal
+            // Access Agreement": one agreement named more or less fully.
+            let etoks = name_tokens(&e.name);
+            let (short, long) = if etoks.len() <= toks.len() { (&etoks, &toks) } else { (&toks, &etoks) };
+            let subset = short.len() >= 3
+                && a.ordinal.is_none()
+                && e.ordinal.is_none()
+                && !e.from_reference
+                && (e.year.is_none() || a.year.is_none() || e.year == a.year)
+                && short.iter().all(|t| long.contains(t));
+            if same_name || same_member || acronym || subset {
+                if subset && toks.len() > etoks.len() {
+                    e.name = a.name.clone();
+                }
+                if e.from_reference {
+                    // The full name replaces the provisional one.
+                    e.name = a.name.clone();
+                    e.from_reference = false;
+                }
+                if e.year.is_none() {
+                    e.year = a.year;
+                }
+                if e.polities.is_empty() {
+                    e.polities = polities;
+                }
+                e.mentions += 1;
+                return i;
+            }
+        }
+        let i = self.new_entity(sent, span, a, polities);
+        if let Some(e) = self.entities.get_mut(i) {
+            e.mentions = 1;
+        }
+        i
+    }
+
+    /// The entity an anaphor denotes: with an ordinal, the series member with
+    /// that ordinal (made on first sight); else the section's current
+    /// agreement, the last one mentioned, or the main one.
+    fn entity_for_reference(&mut self, sent: usize, span: Span, a: &AgreementMention, section: Option<u32>) -> Option<usize> {
+        if let Some(ord) = a.ordinal {
+            if let Some(i) = self.entities.iter().position(|e| e.ordinal == Some(ord)) {
+                if let Some(e) = self.entities.get_mut(i) {
+                    e.mentions += 1;
+                }
+                return Some(i);
+            }
+            let series = self.main.filter(|&m| self.entities.get(m).is_some_and(|e| e.ordinal.is_none()));
+            let mut named = a.clone();
+            named.name = format!(
+                "{} {}",
+                ORDINALS.get(ord.saturating_sub(1) as usize).copied().unwrap_or(""),
+                self.series_base(series, &a.instrument)
+            )
+            .trim()
+            .to_string();
+            let polities = series
+                .and_then(|s| self.entities.get(s))
+                .map(|e| e.polities.clone())
+                .unwrap_or_default();
+            let i = self.new_entity(sent, span, &named, polities);
+            if let Some(e) = self.entities.get_mut(i) {
+                e.series = series;
+                e.mentions = 1;
+            }
+            return Some(i);
+        }
+        section
+            .and_then(|s| self.section_entity.get(&s).copied())
+            .or(self.main)
+            .or(self.last_entity)
+    }
+
+    /// "Russo-Japanese Treaty" from a series named "Russo-Japanese
+    /// Agreements": the series name in the singular, else the instrument.
+    fn series_base(&self, series: Option<usize>, instrument: &str) -> String {
+        let inst = {
+            let mut c = instrument.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        };
+        let Some(e) = series.and_then(|s| self.entities.get(s)) else {
+            return inst;
+        };
+        // Keep the qualifying words before the instrument word.
+        let words: Vec<&str> = e.name.split_whitespace().collect();
+        let quals: Vec<&str> = words
+            .iter()
+            .take_while(|w| {
+                let l = w.to_lowercase();
+                !l.starts_with("agreement")
+                    && !l.starts_with("treat")
+                    && !l.starts_with("convention")
+                    && !l.starts_with("pact")
+                    && !l.starts_with("secret")
+                    && !l.starts_with('(')
+            })
+            .copied()
+            .collect();
+        format!("{} {}", quals.join(" "), inst).trim().to_string()
+    }
+
+    /// Assigns every agreement mention of a sentence to an entity and keeps
+    /// the section's current agreement up to date.
+    fn resolve_agreements(&mut self, i: usize, s: &SentInfo) {
+        let ms: Vec<&Mention> = self.mentions_in(s.span);
+        for m in ms {
+            let Some(a) = agreement_of(m) else { continue };
+            let e = if a.reference {
+                self.entity_for_reference(i, m.span, a, s.section)
+            } else {
+                Some(self.entity_for(i, m.span, a))
+            };
+            if let (Some(e), false) = (e, a.reference) {
+                // "the Yalta Agreement of February 1945", "the Alliance
+                // (1902)": a date right after the name dates the signing.
+                let next = self
+                    .rec
+                    .mentions
+                    .iter()
+                    .find(|d| d.span.start >= m.span.end && d.span.start <= m.span.end + 5);
+                if let Some(d) = next.and_then(|d| date_of(d).map(|x| (x, d.span))) {
+                    let gap = self.text(Span::new(m.span.end, d.1.start)).trim().to_string();
+                    if gap == "of" || gap == "(" || gap == "," {
+                        self.push(
+                            agreement_key(e),
+                            "signed",
+                            json!({"date": d.0}),
+                            Some(d.0.to_string()),
+                            s.span,
+                            d.1,
+                            "signed.name-date",
+                            0.6,
+                        );
+                        self.name_dates.push(d.1);
+                    }
+                }
+            }
+            if let Some(e) = e {
+                let is_plural = self.entities.get(e).is_some_and(|x| x.plural);
+                if !is_plural {
+                    if let Some(sec) = s.section {
+                        self.section_entity.insert(sec, e);
+                    }
+                    self.last_entity = Some(e);
+                }
+                self.mention_entity.push((m.span, e));
+            }
+        }
+    }
+
+    /// Emits one `agreement` claim per entity: its name, ordinal, series and
+    /// whether it is the document's main one.
+    fn declare_entities(&mut self) {
+        // Members of a series: ordinal entities when the main one has none.
+        let main_is_series = self.main.is_some_and(|m| {
+            self.entities.get(m).is_some_and(|e| e.ordinal.is_none())
+                && self.entities.iter().filter(|e| e.ordinal.is_some()).count() >= 2
+        });
+        let ents = self.entities.clone();
+        for (i, e) in ents.iter().enumerate() {
+            let series = e.series.or(if main_is_series && e.ordinal.is_some() {
+                self.main
+            } else {
+                None
+            });
+            let is_series = main_is_series && Some(i) == self.main;
+            let (sent, span) = e.first;
+            let sspan = self.sents.get(sent).map(|s| s.span).unwrap_or(span);
+            let conf = if e.from_reference { 0.6 } else if e.indefinite { 0.5 } else { 0.9 };
+            self.push(
+                format!("agreement:{i}"),
+                "agreement",
+                json!({
+                    "name": e.name,
+                    "ordinal": e.ordinal,
+                    "year": e.year,
+                    "main": Some(i) == self.main,
+                    "series": series.map(|s| format!("agreement:{s}")),
+                    "is_series": is_series || e.plural,
+                    "indefinite": e.indefinite,
+                    "mentions": e.mentions,
+                }),
+                e.year.map(|y| y.to_string()),
+                sspan,
+                span,
+                if e.from_reference { "agreement.anaphor" } else { "agreement.name" },
+                conf,
+            );
+            let mut polities = e.polities.clone();
+            let mut rule = "party.name";
+            let mut pconf = 0.85;
+            if polities.len() < 2 {
+                // The polities of the sentence that first names it.
+                let sent_pol = self.polities_near(sspan, span);
+                if sent_pol.len() >= 2 {
+                    for p in sent_pol.into_iter().take(2) {
+                        self.push(format!("agreement:{i}"), "party", p, None, sspan, span, "party.sentence", 0.6);
+                    }
+                }
+            }
+            if polities.len() < 2 {
+                // Fall back to the document's pair: an agreement in an essay
+                // about two countries' relations is most often between them.
+                for p in &self.pair {
+                    if polities.len() >= 2 {
+                        break;
+                    }
+                    if !polities.iter().any(|x| x["id"] == p["id"]) {
+                        polities.push(p.clone());
+                    }
+                }
+                rule = "party.document-pair";
+                pconf = 0.85 * DOCUMENT_FACTOR;
+            }
+            for p in polities {
+                self.push(format!("agreement:{i}"), "party", p, None, sspan, span, rule, pconf);
+            }
+            if let Some(y) = e.year {
+                self.push(
+                    format!("agreement:{i}"),
+                    "signed",
+                    json!({"date": y.to_string()}),
+                    Some(y.to_string()),
+                    sspan,
+                    span,
+                    "signed.name-year",
+                    0.5,
+                );
+            }
+            if e.name.to_lowercase().contains("secret") {
+                self.push(format!("agreement:{i}"), "secret", json!(true), None, sspan, span, "secret.name", 0.8);
+            }
+        }
+    }
+}
+
+/// Polities named in a free string (a title kept outside the text), found
+/// with the polity recogniser on a throwaway document.
+fn polities_in_str(s: &str) -> Vec<Value> {
+    let doc = Document {
+        format: entente_source::Format::Text,
+        title: None,
+        text: s.to_string(),
+        map: entente_source::SourceMap::identity(s.len()),
+        blocks: Vec::new(),
+        annotations: Vec::new(),
+        encoding: None,
+        warnings: Vec::new(),
+    };
+    let mut out: Vec<Value> = Vec::new();
+    for m in entente_recognise::polity::find(&doc) {
+        if let Some(p) = polity_of(&m) {
+            if !out.iter().any(|x| x["id"] == p.id.as_str()) {
+                out.push(polity_value(p));
+            }
+        }
+    }
+    out
+}
+
+/// Whether the year of `date` lies within the years `range` covers
+/// ("1955-05-06" within "1949/1955").
+fn year_within(date: &str, range: &str) -> bool {
+    let y = |s: &str| edtf_year(s).and_then(|y| y.parse::<i32>().ok());
+    let mut parts = range.split('/');
+    let (Some(d), Some(lo)) = (y(date), parts.next().and_then(y)) else {
+        return true;
+    };
+    let hi = parts.next().and_then(y).unwrap_or(lo);
+    lo <= d && d <= hi
+}
+
+/// Predicates whose triggers bound each other's argument zones.
+fn bounds_zone(predicate: &str) -> bool {
+    predicate.starts_with("event:")
+        || matches!(
+            predicate,
+            "signed"
+                | "ratified"
+                | "effective"
+                | "drafted"
+                | "renewed"
+                | "revised"
+                | "ended"
+                | "disclosed"
+                | "negotiated"
+        )
+}
+
+/// The subject key of an agreement entity.
+fn agreement_key(e: usize) -> String {
+    format!("agreement:{e}")
+}
+
+impl Engine<'_> {
+    /// Infobox `Key: value` lines: high-confidence facts about the main
+    /// agreement.
+    fn infobox(&mut self) {
+        let Some(main) = self.main else { return };
+        let blocks: Vec<(Span, Span, Span)> = self
+            .doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b.kind {
+                BlockKind::KeyValue { key, value } => Some((b.span, key, value)),
+                _ => None,
+            })
+            .collect();
+        for (bspan, key, value) in blocks {
+            let Some(pred) = self.lex.infobox_predicate(self.text(key)) else {
+                continue;
+            };
+            let pred = pred.to_string();
+            let subject = agreement_key(main);
+            let vtext = self.text(value).trim();
+            let ms = self.mentions_in(value);
+            let rule = format!("infobox.{pred}");
+            match pred.as_str() {
+                "signed" | "effective" | "ended" => {
+                    if let Some(d) = ms.iter().find_map(|m| date_of(m)) {
+                        let d = d.to_string();
+                        self.push(subject, &pred, json!({"date": d}), Some(d.clone()), bspan, key, &rule, 0.97);
+                    }
+                }
+                "place" => {
+                    let name = ms
+                        .iter()
+                        .find_map(|m| match &m.kind {
+                            MentionKind::Place(p) => Some(self.text(m.span).to_string()).filter(|_| !p.name.is_empty()),
+                            _ => None,
+                        })
+                        .unwrap_or_else(|| vtext.split(',').next().unwrap_or("").trim().to_string());
+                    if !name.is_empty() && !name.starts_with('<') {
+                        self.push(subject, "place", json!({"name": name}), None, bspan, key, &rule, 0.95);
+                    }
+                }
+                "signatory" => {
+                    for m in &ms {
+                        if let MentionKind::Person(p) = &m.kind {
+                            self.push(
+                                subject.clone(),
+                                "signatory",
+                                json!({"name": p.name, "office": p.office, "polity": p.polity}),
+                                None,
+                                bspan,
+                                key,
+                                &rule,
+                                0.95,
+                            );
+                        }
+                    }
+                }
+                "party" => {
+                    for m in &ms {
+                        if let Some(p) = polity_of(m) {
+                            self.push(subject.clone(), "party", polity_value(p), None, bspan, key, &rule, 0.95);
+                        }
+                    }
+                }
+                "language" => {
+                    for l in vtext.split([',', ';']).flat_map(|x| x.split(" and ")) {
+                        let l = l.trim();
+                        if !l.is_empty() && !l.starts_with('<') {
+                            self.push(subject.clone(), "language", json!(l), None, bspan, key, &rule, 0.95);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The agreement entities mentioned in a span, with their spans.
+    fn entities_in(&self, span: Span) -> Vec<(Span, usize)> {
+        self.mention_entity
+            .iter()
+            .filter(|(s, _)| span.contains(s))
+            .copied()
+            .collect()
+    }
+
+    /// Whether a span lies inside an agreement's name, or in the "(1902)"
+    /// right after it: such a date belongs to that agreement.
+    fn inside_agreement(&self, span: &Span) -> bool {
+        self.name_dates.contains(span) || self.mention_entity.iter().any(|(s, _)| {
+            s.contains(span)
+                || (span.start >= s.end
+                    && span.start <= s.end + 2
+                    && self.text(Span::new(s.end, span.start)).trim() == "(")
+        })
+    }
+
+    /// The agreement a trigger is about, with the confidence factor of the
+    /// scope it came from.
+    fn what(&mut self, i: usize, s: &SentInfo, trig: Span, zone: Span, predicate: &str) -> Option<(usize, f32, Span)> {
+        let mut cands = self.entities_in(s.span);
+        // Plural names (a series) only when nothing else is there.
+        if cands.iter().any(|(_, e)| !self.entities.get(*e).is_some_and(|x| x.plural)) {
+            cands.retain(|(_, e)| !self.entities.get(*e).is_some_and(|x| x.plural));
+        }
+        if let Some(&(span, e)) = cands.iter().min_by_key(|(sp, _)| dist(sp, &trig)) {
+            return Some((e, distance_factor(dist(&span, &trig)), span));
+        }
+        if predicate == "signed" {
+            // "signed a treaty of amity and commerce": an unnamed agreement.
+            if let Some(re) = indefinite_re() {
+                // Right after the trigger ("signed a treaty of commerce"),
+                // or as the subject before it ("a basic agreement ... was
+                // concluded"), but not as a description ("was a treaty").
+                let after = Span::new(trig.end, zone.end.max(trig.end));
+                let before = Span::new(zone.start, trig.start.max(zone.start));
+                let ztext = self.text(after);
+                let btext = self.text(before);
+                let found = re
+                    .captures(ztext)
+                    .filter(|c| c.get(0).is_some_and(|m| m.start() <= 2))
+                    .map(|c| (c, after.start))
+                    .or_else(|| {
+                        re.captures(btext)
+                            .filter(|c| {
+                                c.get(0).is_some_and(|m| {
+                                    let prev = btext.get(..m.start()).unwrap_or("");
+                                    let last = prev.split_whitespace().last().unwrap_or("");
+                                    !matches!(last.to_lowercase().as_str(), "was" | "is" | "were" | "are" | "be" | "been" | "as")
+                                })
+                            })
+                            .map(|c| (c, before.start))
+                    });
+                if let Some((c, base)) = found {
+                    if let Some(g) = c.get(1) {
+                        let span = Span::new(base + g.start(), base + g.end());
+                        let mut name = g.as_str().trim().to_string();
+                        if let Some(f) = name.get(..1) {
+                            name = f.to_uppercase() + name.get(1..).unwrap_or("");
+                        }
+                        let a = AgreementMention {
+                            name,
+                            instrument: String::new(),
+                            acronym: None,
+                            ordinal: None,
+                            year: None,
+                            polities: Vec::new(),
+                            reference: false,
+                        };
+                        let e = self.new_entity(i, span, &a, Vec::new());
+                        if let Some(x) = self.entities.get_mut(e) {
+                            x.indefinite = true;
+                            x.plural = false;
+                            x.mentions = 1;
+                        }
+                        self.mention_entity.push((span, e));
+                        if let Some(sec) = s.section {
+                            self.section_entity.insert(sec, e);
+                        }
+                        return Some((e, distance_factor(dist(&span, &trig)) * 0.8, span));
+                    }
+                }
+            }
+        }
+        if let Some(e) = s.section.and_then(|sec| self.section_entity.get(&sec).copied()) {
+            return Some((e, SECTION_FACTOR, trig));
+        }
+        self.main.map(|m| (m, DOCUMENT_FACTOR, trig))
+    }
+
+    /// The date nearest the trigger within its zone (dates inside agreement
+    /// names excluded: "the Treaty of 1907" does not date a ratification).
+    fn date_in(&self, zone: Span, trig: Span) -> Option<(String, usize, Span)> {
+        self.rec
+            .mentions_in(zone)
+            .filter(|m| !self.inside_agreement(&m.span))
+            .filter_map(|m| date_of(m).map(|d| (d.to_string(), dist(&m.span, &trig), m.span)))
+            .min_by_key(|x| x.1)
+    }
+
+    /// The section's heading year.
+    fn section_year(&self, s: &SentInfo) -> Option<String> {
+        s.section.and_then(|sec| self.heading_year.get(&sec).cloned())
+    }
+
+    /// A place introduced by "in" or "at" right after the trigger.
+    fn place_after(&self, trig: Span, zone: Span) -> Option<(String, Span)> {
+        let after = Span::new(trig.end, zone.end.max(trig.end));
+        for m in self.rec.mentions_in(after) {
+            if let MentionKind::Place(_) = &m.kind {
+                let gap = self.text(Span::new(trig.end, m.span.start)).to_lowercase();
+                let w: Vec<&str> = gap.split_whitespace().collect();
+                if w.last().is_some_and(|x| *x == "in" || *x == "at") && w.len() <= 8 {
+                    return Some((self.text(m.span).to_string(), m.span));
+                }
+            }
+        }
+        // An unknown capitalised name right after "in"/"at".
+        let rest = self.text(after);
+        let c = place_fallback_re()?.captures(rest)?;
+        let g = c.get(1)?;
+        let name = g.as_str().trim_end_matches(['.', ',']);
+        if MONTHS.iter().any(|m| name.starts_with(m)) {
+            return None;
+        }
+        let span = Span::new(after.start + g.start(), after.start + g.start() + name.len());
+        // A polity is a country, not the place of signing.
+        if self.rec.mentions_in(span).any(|m| polity_of(m).is_some()) {
+            return None;
+        }
+        Some((name.to_string(), span))
+    }
+
+    /// Polities in a span, distinct, nearest the trigger first.
+    fn polities_near(&self, span: Span, trig: Span) -> Vec<Value> {
+        let mut ps: Vec<(usize, Value)> = Vec::new();
+        for m in self.rec.mentions_in(span) {
+            if self.inside_agreement(&m.span) {
+                continue;
+            }
+            if let Some(p) = polity_of(m) {
+                let d = dist(&m.span, &trig);
+                match ps.iter_mut().find(|x| x.1["id"] == p.id.as_str()) {
+                    Some(x) => x.0 = x.0.min(d),
+                    None => ps.push((d, polity_value(p))),
+                }
+            }
+        }
+        ps.sort_by_key(|x| x.0);
+        ps.into_iter().map(|x| x.1).collect()
+    }
+
+    /// The two parties of a relations event: the document's pair, except
+    /// that a sentence naming the pair's anchor with one other polity
+    /// names the counterpart ("the United States recognised the Federal
+    /// Republic").
+    fn event_parties(&self, sentence_polities: &[Value]) -> Vec<Value> {
+        if self.pair.len() < 2 {
+            return sentence_polities.iter().take(2).cloned().collect();
+        }
+        let in_pair = |v: &Value| self.pair.iter().any(|p| p["id"] == v["id"]);
+        let anchor = &self.pair[0];
+        let has_anchor = sentence_polities.iter().any(|v| v["id"] == anchor["id"]);
+        let has_other = sentence_polities.iter().any(|v| v["id"] == self.pair[1]["id"]);
+        let outsiders: Vec<&Value> = sentence_polities.iter().filter(|v| !in_pair(v)).collect();
+        let _ = has_anchor;
+        if !has_other && outsiders.len() == 1 {
+            return vec![anchor.clone(), outsiders[0].clone()];
+        }
+        self.pair.clone()
+    }
+
+    fn sentence(&mut self, i: usize, s: &SentInfo) {
+        let text = self.text(s.span);
+        let hits: Vec<Hit> = self
+            .lex
+            .hits(text)
+            .into_iter()
+            .filter(|h| {
+                let sp = Span::new(s.span.start + h.start, s.span.start + h.end);
+                !self.inside_agreement(&sp)
+            })
+            .collect();
+        let bounds: Vec<(usize, usize)> = hits
+            .iter()
+            .filter(|h| bounds_zone(&h.predicate))
+            .map(|h| (s.span.start + h.start, s.span.start + h.end))
+            .collect();
+        let secret_here = hits.iter().any(|h| h.predicate == "secret");
+        for h in &hits {
+            let trig = Span::new(s.span.start + h.start, s.span.start + h.end);
+            let zone_start = bounds
+                .iter()
+                .filter(|b| b.1 <= trig.start)
+                .map(|b| b.1)
+                .max()
+                .unwrap_or(s.span.start);
+            let zone_end = bounds
+                .iter()
+                .filter(|b| b.0 >= trig.end)
+                .map(|b| b.0)
+                .min()
+                .unwrap_or(s.span.end);
+            let zone = Span::new(zone_start, zone_end.max(zone_start));
+            let Some(rule) = self.lex.rule(h.rule) else { continue };
+            let (rule_id, prec) = (rule.id.clone(), rule.precision);
+            if let Some(kind) = h.predicate.strip_prefix("event:") {
+                self.event(i, s, kind, trig, zone, &rule_id, prec);
+                continue;
+            }
+            let pred = h.predicate.clone();
+            let Some((e, factor, _)) = self.what(i, s, trig, zone, &pred) else {
+                continue;
+            };
+            let subject = agreement_key(e);
+            let conf = prec * factor;
+            match pred.as_str() {
+                "secret" => {
+                    self.push(subject, "secret", json!(true), None, s.span, trig, &rule_id, conf);
+                }
+                "led_to" => {
+                    let target = self
+                        .entities_in(Span::new(trig.end, s.span.end))
+                        .into_iter()
+                        .min_by_key(|(sp, _)| sp.start);
+                    if let Some((tspan, t)) = target {
+                        if t != e {
+                            let name = self.entities.get(t).map(|x| x.name.clone());
+                            self.push(
+                                subject,
+                                "led_to",
+                                json!({"target": agreement_key(t), "name": name}),
+                                None,
+                                s.span,
+                                trig,
+                                &rule_id,
+                                prec * distance_factor(dist(&tspan, &trig)),
+                            );
+                        }
+                    }
+                }
+                _ => self.lifecycle(s, &pred, &subject, trig, zone, &rule_id, conf),
+            }
+        }
+        // Provisions: kinds cued in a sentence about an agreement.
+        let provs = self.lex.provisions_in(text);
+        if !provs.is_empty() {
+            let first = Span::new(s.span.start + provs[0].1, s.span.start + provs[0].2);
+            if let Some((e, factor, _)) = self.what(i, s, first, s.span, "provision") {
+                let regions: Vec<String> = self
+                    .rec
+                    .mentions_in(s.span)
+                    .filter_map(|m| match &m.kind {
+                        MentionKind::Place(p) if p.category != "city" => Some(p.name.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let mut seen: Vec<String> = Vec::new();
+                for (kind, a, b) in provs {
+                    if seen.contains(&kind) {
+                        continue;
+                    }
+                    seen.push(kind.clone());
+                    let ev = Span::new(s.span.start + a, s.span.start + b);
+                    let beneficiary = self.polities_near(s.span, ev).into_iter().next();
+                    self.push(
+                        agreement_key(e),
+                        "provision",
+                        json!({"kind": kind, "secret": secret_here, "regions": regions, "beneficiary": beneficiary}),
+                        None,
+                        s.span,
+                        ev,
+                        &format!("provision.{kind}"),
+                        0.75 * factor,
+                    );
+                }
+            }
+        }
+        self.indicators(s);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn lifecycle(&mut self, s: &SentInfo, pred: &str, subject: &str, trig: Span, zone: Span, rule: &str, conf: f32) {
+        let date = self.date_in(zone, trig);
+        let (date, dconf) = match date {
+            Some((d, dd, _)) => (Some(d), distance_factor(dd)),
+            None => match (pred, self.section_year(s)) {
+                ("ended", Some(y)) => (Some(y), SECTION_FACTOR),
+                _ => (None, 0.5),
+            },
+        };
+        let mut value = json!({"date": date});
+        if pred == "ended" {
+            let how = rule.rsplit('.').next().unwrap_or("ended");
+            value["how"] = json!(how);
+            // "abrogated by the Soviet government": the polity after "by".
+            let after = Span::new(trig.end, zone.end.max(trig.end));
+            let by = self.text(after).trim_start().to_lowercase().starts_with("by ");
+            if by {
+                if let Some(p) = self.polities_near(after, trig).into_iter().next() {
+                    value["by"] = p;
+                }
+            }
+        }
+        if pred == "disclosed" {
+            value["how"] = json!(if rule.contains("leak") { "leak" } else { "publication" });
+        }
+        self.push(subject.to_string(), pred, value, date.clone(), s.span, trig, rule, conf * dconf);
+        if pred != "signed" {
+            return;
+        }
+        if let Some((name, pspan)) = self.place_after(trig, zone) {
+            self.push(
+                subject.to_string(),
+                "place",
+                json!({"name": name}),
+                None,
+                s.span,
+                trig,
+                &format!("{rule}.place"),
+                conf * distance_factor(dist(&pspan, &trig)),
+            );
+        }
+        let persons: Vec<(Value, usize)> = self
+            .rec
+            .mentions_in(zone)
+            .filter_map(|m| match &m.kind {
+                MentionKind::Person(p) => Some((
+                    json!({"name": p.name, "office": p.office, "polity": p.polity}),
+                    dist(&m.span, &trig),
+                )),
+                _ => None,
+            })
+            .collect();
+        for (p, d) in persons {
+            self.push(subject.to_string(), "signatory", p, None, s.span, trig, &format!("{rule}.signatory"), conf * distance_factor(d));
+        }
+        let parties = self.polities_near(zone, trig);
+        if parties.len() >= 2 {
+            for p in parties {
+                self.push(subject.to_string(), "party", p, None, s.span, trig, &format!("{rule}.party"), conf * 0.9);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn event(&mut self, i: usize, s: &SentInfo, kind: &str, trig: Span, zone: Span, rule: &str, prec: f32) {
+        let mut dates: Vec<(String, f32)> = Vec::new();
+        if s.heading {
+            // A heading names the event; the first date of that year in the
+            // section under it gives the day.
+            let year = self.section_year(s);
+            let found = self
+                .sents
+                .iter()
+                .skip(i + 1)
+                .take_while(|x| x.section == s.section && !x.heading)
+                .flat_map(|x| self.rec.mentions_in(x.span).filter_map(date_of))
+                .find(|d| year.as_deref().is_none_or(|y| edtf_year(d) == Some(y)))
+                .map(str::to_string)
+                .or(year);
+            if let Some(d) = found {
+                dates.push((d, SECTION_FACTOR));
+            }
+        } else {
+            let zone_dates: Vec<(String, usize)> = self
+                .rec
+                .mentions_in(zone)
+                .filter(|m| !self.inside_agreement(&m.span))
+                .filter_map(|m| date_of(m).map(|d| (d.to_string(), dist(&m.span, &trig))))
+                .collect();
+            let all_days = zone_dates.len() > 1 && zone_dates.iter().all(|d| precision(&d.0) == 3);
+            if all_days && kind == "meeting" {
+                // "met in Taormina on 26 May and in New York on 20 September".
+                for (d, dd) in zone_dates {
+                    dates.push((d, distance_factor(dd)));
+                }
+            } else if let Some((d, dd)) = zone_dates.into_iter().min_by_key(|x| x.1) {
+                dates.push((d, distance_factor(dd)));
+            } else if let Some(d) = self.previous_date(i, s) {
+                // "The sessions, held during this visit": the date of the
+                // sentence before, in the same paragraph.
+                dates.push((d, 0.5));
+            } else if let Some(y) = self.section_year(s) {
+                dates.push((y, SECTION_FACTOR));
+            }
+        }
+        if dates.is_empty() {
+            // An undated event is too vague to keep.
+            return;
+        }
+        let spolities = self.polities_near(s.span, trig);
+        let parties = self.event_parties(&spolities);
+        let place = self.place_after(trig, zone).map(|p| p.0);
+        let persons: Vec<String> = self
+            .rec
+            .mentions_in(zone)
+            .filter_map(|m| match &m.kind {
+                MentionKind::Person(p) => Some(p.name.clone()),
+                _ => None,
+            })
+            .collect();
+        let ttext = self.text(trig).to_lowercase();
+        let ztext = self.text(zone);
+        let ordinal = ztext.split_whitespace().find_map(ordinal_word);
+        // "the sessions of the two dialogues": one event per dialogue.
+        let count = if ttext.contains("sessions") {
+            ttext
+                .split_whitespace()
+                .find_map(|w| match w {
+                    "two" | "both" => Some(2),
+                    "three" => Some(3),
+                    _ => None,
+                })
+                .unwrap_or(1)
+        } else {
+            1
+        };
+        for (d, f) in dates {
+            for k in 0..count {
+                let n = self.next_event;
+                self.next_event += 1;
+                self.push(
+                    format!("event:{n}"),
+                    "event",
+                    json!({
+                        "kind": kind,
+                        "parties": parties,
+                        "place": place,
+                        "persons": persons,
+                        "ordinal": ordinal,
+                        "instance": k,
+                        "heading": s.heading,
+                        "section": s.section,
+                    }),
+                    Some(d.clone()),
+                    s.span,
+                    trig,
+                    rule,
+                    prec * f,
+                );
+            }
+        }
+    }
+
+    /// Structure is evidence: when headings name the events ("Diplomatic
+    /// Relations Severed, 1980."), they are the document's inventory. A
+    /// prose event of the heading's kind in its section gives the heading
+    /// event its day; other prose events stay as weak claims only.
+    fn settle_events(&mut self) {
+        let is_event = |c: &Claim| c.predicate == "event";
+        let heading = |c: &Claim| c.value.get("heading").and_then(Value::as_bool) == Some(true);
+        let key = |c: &Claim| {
+            (
+                c.value.get("section").and_then(Value::as_u64),
+                c.value.get("kind").and_then(Value::as_str).map(str::to_string),
+            )
+        };
+        let headed: Vec<usize> = (0..self.claims.len())
+            .filter(|&i| self.claims.get(i).is_some_and(|c| is_event(c) && heading(c)))
+            .collect();
+        if headed.len() < 2 {
+            return;
+        }
+        let mut refined: Vec<usize> = Vec::new();
+        for j in 0..self.claims.len() {
+            let Some(c) = self.claims.get(j) else { continue };
+            if !is_event(c) || heading(c) {
+                continue;
+            }
+            let (k, date) = (key(c), c.valid_time.clone());
+            let target = headed.iter().copied().find(|&h| {
+                self.claims.get(h).is_some_and(|hc| {
+                    key(hc) == k
+                        && !refined.contains(&h)
+                        && match (&hc.valid_time, &date) {
+                            (Some(hd), Some(pd)) => year_within(pd, hd),
+                            _ => true,
+                        }
+                })
+            });
+            if let (Some(h), Some(d)) = (target, date) {
+                if let Some(hc) = self.claims.get_mut(h) {
+                    if precision(&d) >= hc.valid_time.as_deref().map(precision).unwrap_or(0) {
+                        hc.valid_time = Some(d);
+                    }
+                }
+                refined.push(h);
+            }
+            if let Some(c) = self.claims.get_mut(j) {
+                c.confidence *= 0.2;
+            }
+        }
+    }
+
+    /// The last date of the previous sentence when it is in the same block.
+    fn previous_date(&self, i: usize, s: &SentInfo) -> Option<String> {
+        let prev = self.sents.get(i.checked_sub(1)?)?;
+        let same_block = self
+            .rec
+            .sentences
+            .get(i)
+            .zip(self.rec.sentences.get(i - 1))
+            .is_some_and(|(a, b)| a.block == b.block);
+        if !same_block || prev.heading || prev.section != s.section {
+            return None;
+        }
+        self.rec
+            .mentions_in(prev.span)
+            .filter_map(date_of)
+            .last()
+            .map(str::to_string)
+    }
+
+    fn indicators(&mut self, s: &SentInfo) {
+        let text = self.text(s.span);
+        let lex = self.lex;
+        for r in &lex.indicators {
+            for c in r.re.captures_iter(text) {
+                let Some(v) = c.name("value") else { continue };
+                let Ok(mut value) = v.as_str().replace(',', "").parse::<f64>() else {
+                    continue;
+                };
+                match c.name("scale").map(|m| m.as_str().to_lowercase()).as_deref() {
+                    Some("million") => value *= 1e6,
+                    Some("billion") | Some("bn") => value *= 1e9,
+                    Some("trillion") => value *= 1e12,
+                    _ => {}
+                }
+                let unit = match c.name("cur").map(|m| m.as_str()) {
+                    Some("€") => Some("EUR".to_string()),
+                    Some("$") => Some("USD".to_string()),
+                    Some("£") => Some("GBP".to_string()),
+                    Some("¥") => Some("JPY".to_string()),
+                    _ => r.unit.clone(),
+                };
+                let year = c
+                    .name("year")
+                    .map(|y| y.as_str().to_string())
+                    .or_else(|| {
+                        self.rec
+                            .mentions_in(s.span)
+                            .filter_map(date_of)
+                            .filter_map(edtf_year)
+                            .next()
+                            .map(str::to_string)
+                    });
+                let Some(m) = c.get(0) else { continue };
+                let ev = Span::new(s.span.start + m.start(), s.span.start + m.end());
+                let n = self.next_indicator;
+                self.next_indicator += 1;
+                let parties = self.pair.clone();
+                self.push(
+                    format!("indicator:{n}"),
+                    "indicator",
+                    json!({"name": r.name, "value": value, "unit": unit, "year": year, "parties": parties}),
+                    year.clone(),
+                    s.span,
+                    ev,
+                    &format!("indicator.{}", r.name),
+                    0.8 * distance_factor(0),
+                );
+            }
+        }
+    }
+}
+
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) mod tests {
+    use super::*;
+    use entente_recognise::{dates::DateMention, person::PersonMention, place::PlaceMention};
+    use entente_source::{Block, Format, SourceMap};
+
+    /// A hand-built document: blocks are separated by blank lines; the first
+    /// is the title.
+    pub(crate) fn doc(text: &str) -> Document {
+        let mut blocks = Vec::new();
+        let mut pos = 0;
+        for (i, part) in text.split("\n\n").enumerate() {
+            let span = Span::new(pos, pos + part.len());
+            blocks.push(Block {
+                kind: if i == 0 { BlockKind::Title } else { BlockKind::Paragraph },
+                span,
+                section: Some(0),
+            });
+            pos += part.len() + 2;
+        }
+        Document {
+            format: Format::Text,
+            title: None,
+            text: text.to_string(),
+            map: SourceMap::identity(text.len()),
+            blocks,
+            annotations: Vec::new(),
+            encoding: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Mentions of every occurrence of `needle`.
+    pub(crate) fn all(text: &str, needle: &str, kind: MentionKind) -> Vec<Mention> {
+        text.match_indices(needle)
+            .map(|(i, _)| Mention {
+                span: Span::new(i, i + needle.len()),
+                kind: kind.clone(),
+                confidence: 0.9,
+            })
+            .collect()
+    }
+
+    pub(crate) fn polity(id: &str, name: &str, cow: u16, adj: bool) -> MentionKind {
+        MentionKind::Polity(PolityMention {
+            id: id.into(),
+            name: name.into(),
+            cow: Some(cow),
+            iso3: None,
+            form: name.into(),
+            adjectival: adj,
+        })
+    }
+    pub(crate) fn date(edtf: &str) -> MentionKind {
+        MentionKind::Date(DateMention {
+            edtf: edtf.into(),
+            qualifier: None,
+            inferred: None,
+        })
+    }
+    pub(crate) fn person(name: &str, id: u32) -> MentionKind {
+        MentionKind::Person(PersonMention {
+            name: name.into(),
+            person: id,
+            office: None,
+            title: None,
+            polity: None,
+        })
+    }
+    pub(crate) fn place(name: &str, category: &str) -> MentionKind {
+        MentionKind::Place(PlaceMention {
+            id: name.into(),
+            name: name.into(),
+            category: category.into(),
+            within: Vec::new(),
+            unknown: false,
+        })
+    }
+    pub(crate) fn agreement(name: &str, reference: bool, ordinal: Option<u32>, year: Option<i32>) -> MentionKind {
+        MentionKind::Agreement(AgreementMention {
+            name: name.into(),
+            instrument: "treaty".into(),
+            acronym: None,
+            ordinal,
+            year,
+            polities: Vec::new(),
+            reference,
+        })
+    }
+
+    /// Sentences: split after ". " inside each block.
+    pub(crate) fn recognition(d: &Document, mut mentions: Vec<Mention>) -> Recognition {
+        let mut sentences = Vec::new();
+        for (bi, b) in d.blocks.iter().enumerate() {
+            let t = b.span.slice(&d.text);
+            let mut start = 0;
+            for (i, _) in t.match_indices(". ") {
+                sentences.push(Sentence { span: Span::new(b.span.start + start, b.span.start + i + 1), block: Some(bi) });
+                start = i + 2;
+            }
+            sentences.push(Sentence { span: Span::new(b.span.start + start, b.span.end), block: Some(bi) });
+        }
+        mentions.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+        Recognition { sentences, mentions }
+    }
+
+    const LISBON: &str = "Treaty of Lisbon of 1811\n\nThe Treaty of Lisbon of 1811 was signed in Lisbon on 4 May 1811 by Portuguese Envoy João Silva and British Minister Henry Clark. A secret annex gave Portugal special interests in Madeira. The treaty was abrogated by Britain in 1830.\n\nThe kingdoms would sign a second pact. Portugal recognised the Republic of Texas on 2 March 1837.";
+
+    fn lisbon() -> (Document, Recognition) {
+        let d = doc(LISBON);
+        let t = LISBON;
+        let mut ms = Vec::new();
+        ms.extend(all(t, "Treaty of Lisbon of 1811", agreement("Treaty of Lisbon of 1811", false, None, Some(1811))));
+        ms.extend(all(t, "The treaty", agreement("the treaty", true, None, None)));
+        ms.extend(all(t, "4 May 1811", date("1811-05-04")));
+        ms.extend(all(t, "1830", date("1830")));
+        ms.extend(all(t, "2 March 1837", date("1837-03-02")));
+        ms.extend(all(t, "Lisbon on", place("Lisbon", "city")).into_iter().map(|mut m| { m.span.end -= 3; m }));
+        ms.extend(all(t, "Madeira", place("Madeira", "region")));
+        ms.extend(all(t, "João Silva", person("João Silva", 1)));
+        ms.extend(all(t, "Henry Clark", person("Henry Clark", 2)));
+        ms.extend(all(t, "Portuguese", polity("PRT", "Portugal", 235, true)));
+        ms.extend(all(t, "Portugal", polity("PRT", "Portugal", 235, false)));
+        ms.extend(all(t, "British", polity("GBR", "United Kingdom", 200, true)));
+        ms.extend(all(t, "Britain", polity("GBR", "United Kingdom", 200, false)).into_iter().filter(|m| !LISBON[..m.span.start].ends_with("British".trim_end_matches("Britain"))));
+        ms.extend(all(t, "Republic of Texas", polity("TEX", "Texas", 0, false)));
+        let r = recognition(&d, ms);
+        (d, r)
+    }
+
+    #[test]
+    fn prose_gives_a_full_agreement() {
+        let (d, r) = lisbon();
+        let claims = extract("doc", &d, &r);
+        let facts = crate::facts::document_facts(&claims);
+        assert_eq!(facts.agreements.len(), 1, "{facts:#?}");
+        let a = &facts.agreements[0];
+        assert_eq!(a.name, "Treaty of Lisbon of 1811");
+        assert_eq!(a.signed.as_deref(), Some("1811-05-04"));
+        assert_eq!(a.place.as_deref(), Some("Lisbon"));
+        assert_eq!(a.signatories, vec!["João Silva", "Henry Clark"]);
+        assert!(a.secret_provisions);
+        assert_eq!(a.ended.as_deref(), Some("1830"));
+        let cows: Vec<Option<u16>> = a.parties.iter().map(|p| p.cow).collect();
+        assert!(cows.contains(&Some(235)) && cows.contains(&Some(200)), "{cows:?}");
+        // "would sign" is not a signing; the recognition is an event.
+        assert_eq!(facts.events.len(), 1, "{:#?}", facts.events);
+        assert_eq!(facts.events[0].kind, "recognition");
+        assert_eq!(facts.events[0].date.as_deref(), Some("1837-03-02"));
+    }
+
+    #[test]
+    fn every_claim_cites_its_sentence() {
+        let (d, r) = lisbon();
+        for c in extract("doc", &d, &r) {
+            assert!(c.source.sentence.end <= d.text.len());
+            assert!(c.confidence > 0.0 && c.confidence <= 1.0, "{c:?}");
+            assert_eq!(c.source.doc, "doc");
+        }
+    }
+
+    #[test]
+    fn series_members_from_ordinal_anaphora() {
+        let t = "The Lusitanian Pacts\n\nThe Lusitanian Pacts were two secret treaties. They were abrogated in 1840.\n\nThe First Pact was signed on 1 June 1820.\n\nThe Second Pact was signed on 5 July 1825.";
+        let d = doc(t);
+        let mut ms = Vec::new();
+        ms.extend(all(t, "The Lusitanian Pacts", agreement("Lusitanian Pacts", false, None, None)));
+        ms.extend(all(t, "The First Pact", agreement("the First Pact", true, Some(1), None)));
+        ms.extend(all(t, "The Second Pact", agreement("the Second Pact", true, Some(2), None)));
+        ms.extend(all(t, "1840", date("1840")));
+        ms.extend(all(t, "1 June 1820", date("1820-06-01")));
+        ms.extend(all(t, "5 July 1825", date("1825-07-05")));
+        let r = recognition(&d, ms);
+        let facts = crate::facts::document_facts(&extract("d", &d, &r));
+        let signed: Vec<_> = facts.agreements.iter().map(|a| (a.signed.clone(), a.ended.clone(), a.secret_provisions)).collect();
+        assert_eq!(
+            signed,
+            vec![
+                (Some("1820-06-01".to_string()), Some("1840".to_string()), true),
+                (Some("1825-07-05".to_string()), Some("1840".to_string()), true)
+            ],
+            "{facts:#?}"
+        );
+    }
+}

@@ -1,0 +1,362 @@
+//! The facts interchange format (`../shared/eval/FORMAT.md`): what one
+//! document states, built from that document's claims alone.
+
+use crate::extract::precision;
+use crate::Claim;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A polity as the format names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolityRef {
+    pub name: String,
+    pub cow: Option<u16>,
+}
+
+/// One agreement a document states.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgreementFacts {
+    pub name: String,
+    pub signed: Option<String>,
+    pub place: Option<String>,
+    pub parties: Vec<PolityRef>,
+    pub signatories: Vec<String>,
+    pub secret_provisions: bool,
+    pub ended: Option<String>,
+}
+
+/// One relations event a document states.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventFacts {
+    pub kind: String,
+    pub date: Option<String>,
+    pub parties: Vec<PolityRef>,
+}
+
+/// Everything one document states.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocFacts {
+    pub agreements: Vec<AgreementFacts>,
+    pub events: Vec<EventFacts>,
+}
+
+/// The whole export: document key (file stem) -> facts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    pub documents: BTreeMap<String, DocFacts>,
+}
+
+/// Claims below this confidence stay in the base but are not stated facts.
+const MIN_CONFIDENCE: f32 = 0.2;
+
+pub(crate) fn polity_ref(v: &Value) -> Option<PolityRef> {
+    let name = v.get("name")?.as_str()?.to_string();
+    let cow = v
+        .get("cow")
+        .and_then(Value::as_u64)
+        .and_then(|c| u16::try_from(c).ok());
+    Some(PolityRef { name, cow })
+}
+
+fn same_polity(a: &PolityRef, b: &PolityRef) -> bool {
+    match (a.cow, b.cow) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.name.to_lowercase() == b.name.to_lowercase(),
+    }
+}
+
+fn push_polity(list: &mut Vec<PolityRef>, p: PolityRef) {
+    if !list.iter().any(|x| same_polity(x, &p)) {
+        list.push(p);
+    }
+}
+
+/// True when one EDTF date is a prefix-refinement of the other ("1907" and
+/// "1907-06-10"), ignoring qualifiers.
+pub(crate) fn dates_compatible(a: &str, b: &str) -> bool {
+    let core = |s: &str| -> String {
+        s.split('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(['~', '?', '%'])
+            .to_string()
+    };
+    let (a, b) = (core(a), core(b));
+    !a.is_empty() && !b.is_empty() && (a.starts_with(&b) || b.starts_with(&a))
+}
+
+/// The value most claims support, refined to the most precise compatible
+/// one: the best-supported date, then any more precise date that agrees
+/// with it.
+pub(crate) fn consensus_date<'a>(cands: &[(&'a str, f32)]) -> Option<&'a str> {
+    let best = cands
+        .iter()
+        .filter(|c| c.1 >= MIN_CONFIDENCE)
+        .map(|c| {
+            let support: f32 = cands
+                .iter()
+                .filter(|o| dates_compatible(o.0, c.0))
+                .map(|o| o.1)
+                .sum();
+            (c.0, support + c.1)
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))?
+        .0;
+    cands
+        .iter()
+        .filter(|c| c.1 >= MIN_CONFIDENCE && dates_compatible(c.0, best))
+        .max_by(|a, b| {
+            precision(a.0)
+                .cmp(&precision(b.0))
+                .then(a.1.total_cmp(&b.1))
+        })
+        .map(|c| c.0)
+}
+
+#[derive(Debug, Default)]
+struct Acc<'a> {
+    decl: Option<&'a Claim>,
+    claims: Vec<&'a Claim>,
+}
+
+fn date_of_claim(c: &Claim) -> Option<&str> {
+    c.value.get("date").and_then(Value::as_str)
+}
+
+/// Builds what one document states from its claims.
+pub fn document_facts(claims: &[Claim]) -> DocFacts {
+    let events: Vec<&Claim> = claims
+        .iter()
+        .filter(|c| c.predicate == "event" && c.confidence >= MIN_CONFIDENCE)
+        .collect();
+    DocFacts {
+        agreements: stated_agreements(claims).into_iter().map(|x| x.0).collect(),
+        events: event_facts(&events),
+    }
+}
+
+/// The agreements a document states, each with the claims behind it
+/// (a series member's include those of its series).
+pub(crate) fn stated_agreements(claims: &[Claim]) -> Vec<(AgreementFacts, Vec<&Claim>)> {
+    let mut ags: BTreeMap<usize, Acc> = BTreeMap::new();
+    for c in claims {
+        if let Some(n) = c
+            .subject
+            .strip_prefix("agreement:")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            let acc = ags.entry(n).or_default();
+            if c.predicate == "agreement" {
+                acc.decl = Some(c);
+            } else {
+                acc.claims.push(c);
+            }
+        }
+    }
+    let key = |s: &str| s.strip_prefix("agreement:").and_then(|n| n.parse::<usize>().ok());
+    let series_of = |a: &Acc| -> Option<usize> {
+        a.decl
+            .and_then(|d| d.value.get("series"))
+            .and_then(Value::as_str)
+            .and_then(key)
+    };
+    let members: Vec<usize> = ags.values().filter_map(series_of).collect();
+    let mut out = Vec::new();
+    for (n, acc) in &ags {
+        let Some(decl) = acc.decl else { continue };
+        let flag = |k: &str| decl.value.get(k).and_then(Value::as_bool).unwrap_or(false);
+        let name = decl
+            .value
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        if flag("is_series") && (members.contains(n) || flag("main") || name.ends_with('s')) {
+            continue;
+        }
+        let series = series_of(acc).and_then(|s| ags.get(&s));
+        let mut f = agreement_facts(name, &acc.claims);
+        let mut cited: Vec<&Claim> = acc.claims.clone();
+        cited.push(decl);
+        if let Some(s) = series {
+            let sf = agreement_facts(String::new(), &s.claims);
+            if f.ended.is_none() {
+                f.ended = sf.ended;
+            }
+            // A series is secret as a whole only when its name says so; a
+            // secret clause of one member is that member's.
+            let plural = s
+                .decl
+                .and_then(|d| d.value.get("name"))
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.ends_with('s'));
+            f.secret_provisions |= s.claims.iter().any(|c| c.rule == "secret.name")
+                || (plural && sf.secret_provisions);
+            if f.parties.len() < 2 {
+                f.parties = sf.parties;
+            }
+            cited.extend(s.claims.iter().copied().filter(|c| {
+                matches!(c.predicate.as_str(), "ended" | "secret" | "party" | "provision" | "disclosed")
+            }));
+        }
+        if f.name.is_empty() || (flag("indefinite") && f.signed.is_none()) {
+            continue;
+        }
+        out.push((f, cited));
+    }
+    out
+}
+
+fn agreement_facts(name: String, claims: &[&Claim]) -> AgreementFacts {
+    fn by<'c, 'p>(
+        claims: &'c [&'c Claim],
+        p: &'p str,
+    ) -> impl Iterator<Item = &'c &'c Claim> + use<'c, 'p> {
+        claims.iter().filter(move |c| c.predicate == p)
+    }
+    let by = |p: &'static str| by(claims, p);
+    let dates = |p: &'static str| -> Vec<(&str, f32)> {
+        by(p)
+            .filter_map(|c| date_of_claim(c).map(|d| (d, c.confidence)))
+            .collect()
+    };
+    let signed = consensus_date(&dates("signed")).map(str::to_string);
+    let ended = consensus_date(&dates("ended")).map(str::to_string);
+    let place = by("place")
+        .filter(|c| c.confidence >= MIN_CONFIDENCE)
+        .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
+        .and_then(|c| c.value.get("name").and_then(Value::as_str))
+        .map(str::to_string);
+    // Parties from the nearest evidence first: the name or infobox, the
+    // signing clause, the sentence naming it, the document's pair.
+    let tier = |c: &Claim| -> u8 {
+        match c.rule.as_str() {
+            "party.name" | "infobox.party" => 0,
+            "party.sentence" => 2,
+            "party.document-pair" => 3,
+            _ => 1,
+        }
+    };
+    let mut parties = Vec::new();
+    for t in 0..=3u8 {
+        let mut ps = Vec::new();
+        for c in by("party").filter(|c| tier(c) == t) {
+            if let Some(p) = polity_ref(&c.value) {
+                push_polity(&mut ps, p);
+            }
+        }
+        if ps.len() >= 2 {
+            parties = ps;
+            break;
+        }
+        if parties.is_empty() {
+            parties = ps;
+        }
+    }
+    let mut signatories: Vec<String> = Vec::new();
+    for c in by("signatory").filter(|c| c.confidence >= MIN_CONFIDENCE) {
+        if let Some(n) = c.value.get("name").and_then(Value::as_str) {
+            if !signatories.iter().any(|s| s == n) {
+                signatories.push(n.to_string());
+            }
+        }
+    }
+    let secret = by("secret").any(|c| c.confidence >= MIN_CONFIDENCE)
+        || by("provision").any(|c| c.value.get("secret").and_then(Value::as_bool) == Some(true));
+    AgreementFacts {
+        name,
+        signed,
+        place,
+        parties,
+        signatories,
+        secret_provisions: secret,
+        ended,
+    }
+}
+
+fn event_facts(events: &[&Claim]) -> Vec<EventFacts> {
+    // (facts, dedup key: kind + ordinal for dialogue sessions + instance,
+    // best precision seen, best confidence)
+    let mut out: Vec<(EventFacts, String, f32)> = Vec::new();
+    for c in events {
+        let kind = c.value.get("kind").and_then(Value::as_str).unwrap_or("");
+        let mut parties = Vec::new();
+        for p in c
+            .value
+            .get("parties")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(p) = polity_ref(p) {
+                push_polity(&mut parties, p);
+            }
+        }
+        let sub = if kind == "dialogue_session" {
+            format!(
+                "{}/{}",
+                c.value.get("ordinal").map(Value::to_string).unwrap_or_default(),
+                c.value.get("instance").map(Value::to_string).unwrap_or_default()
+            )
+        } else {
+            String::new()
+        };
+        let k = format!("{kind}#{sub}");
+        let date = c.valid_time.clone();
+        let same_parties = |a: &[PolityRef], b: &[PolityRef]| {
+            a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| same_polity(x, y)))
+        };
+        let found = out.iter_mut().find(|(e, key, _)| {
+            *key == k
+                && same_parties(&e.parties, &parties)
+                && match (&e.date, &date) {
+                    (Some(a), Some(b)) => dates_compatible(a, b),
+                    _ => false,
+                }
+        });
+        match found {
+            Some((e, _, conf)) => {
+                let (old, new) = (
+                    e.date.as_deref().map(precision).unwrap_or(0),
+                    date.as_deref().map(precision).unwrap_or(0),
+                );
+                if new > old {
+                    e.date = date;
+                    *conf = conf.max(c.confidence);
+                }
+            }
+            None => out.push((
+                EventFacts {
+                    kind: kind.to_string(),
+                    date,
+                    parties,
+                },
+                k,
+                c.confidence,
+            )),
+        }
+    }
+    out.into_iter().map(|x| x.0).collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consensus_prefers_precise_agreeing_value() {
+        let c = [("1907", 0.5), ("1907-06-10", 0.8), ("1908", 0.3)];
+        assert_eq!(consensus_date(&c), Some("1907-06-10"));
+        let c = [("1917", 0.6), ("1918", 0.7), ("1917", 0.5)];
+        assert_eq!(consensus_date(&c), Some("1917"));
+    }
+
+    #[test]
+    fn compatible_dates() {
+        assert!(dates_compatible("1916-07-03~", "1916-07"));
+        assert!(!dates_compatible("1917", "1918"));
+        assert!(dates_compatible("2018-01-26/2018-01-29", "2018-01"));
+    }
+}

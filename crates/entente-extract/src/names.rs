@@ -1,0 +1,248 @@
+//! A fallback finder for agreement names and anaphors, used when the
+//! recogniser gives no agreement mentions for a document (it is being written
+//! concurrently). Capitalised runs that contain an instrument word are names
+//! ("Treaty of Amity and Commerce", "Root–Takahira Agreement of 1908");
+//! "the treaty" and "the First Treaty" are anaphors.
+
+use entente_recognise::agreement::AgreementMention;
+use entente_recognise::{Mention, MentionKind};
+use entente_source::Span;
+use regex::Regex;
+use std::sync::OnceLock;
+
+const INSTRUMENTS: &str = include_str!("../../../data/rules/instruments.tsv");
+/// Examples the fallback test runs.
+pub const NAME_EXAMPLES: &str = include_str!("../../../data/rules/name_examples.tsv");
+
+/// Words that start a sentence or clause but never a name.
+const STOP: [&str; 22] = [
+    "The", "A", "An", "In", "On", "At", "After", "Before", "By", "With", "This", "That", "These",
+    "Under", "When", "While", "Its", "Their", "His", "Her", "Both", "Under",
+];
+
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+];
+
+const ORDINALS: [&str; 10] = [
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+];
+
+struct Finder {
+    name: Regex,
+    anaphor: Regex,
+    /// (singular, plural) instrument words.
+    instruments: Vec<(String, String)>,
+}
+
+fn finder() -> Option<&'static Finder> {
+    static F: OnceLock<Option<Finder>> = OnceLock::new();
+    F.get_or_init(|| {
+        let instruments: Vec<(String, String)> = INSTRUMENTS
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let mut c = l.split('\t');
+                Some((c.next()?.trim().to_string(), c.next()?.trim().to_string()))
+            })
+            .collect();
+        let words: Vec<String> = instruments
+            .iter()
+            .flat_map(|(s, p)| [s.clone(), p.clone()])
+            .collect();
+        let inst = words.join("|");
+        let cap = r"[A-Z\p{Lu}][\p{L}'’.]*(?:[-–][A-Z\p{Lu}]?[\p{L}'’.]*)*";
+        let conn = r"(?:of|on|for|and|the|to|with|between|Respect|de|d'|del|Plus)";
+        // Capitalised words (and connectors) around a capitalised instrument.
+        let name = format!(
+            r"(?x)(?:{cap}\s+)*(?i:{inst})\b(?:\s+(?:{conn}\s+)*{cap}(?:,?\s+(?:{conn}\s+)*{cap})*)?(?:\s+of\s+\d{{4}})?"
+        );
+        let name = name.replace("(?i:", "(?:");
+        // Instruments capitalised for the name pattern.
+        let caps: Vec<String> = words
+            .iter()
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let name = name.replace(&inst, &caps.join("|"));
+        // Only a capitalised ordinal makes a series anaphor: "the First
+        // Treaty" is a member, "the first treaty Korea signed" is not.
+        let ords: Vec<String> = ORDINALS
+            .iter()
+            .map(|o| {
+                let mut c = o.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let ords = ords.join("|");
+        let anaphor = format!(r"\b(?i:the|this|that|its)\s+(?:({ords})\s+)?((?i:{inst}))\b");
+        Some(Finder {
+            name: Regex::new(&name).ok()?,
+            anaphor: Regex::new(&anaphor).ok()?,
+            instruments,
+        })
+    })
+    .as_ref()
+}
+
+fn ordinal(w: &str) -> Option<u32> {
+    let w = w.to_lowercase();
+    ORDINALS
+        .iter()
+        .position(|o| *o == w)
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
+/// Agreement mentions in `text` (offsets shifted by `base`), names first,
+/// then anaphors that do not overlap a name.
+pub fn find(text: &str, base: usize) -> Vec<Mention> {
+    let Some(f) = finder() else { return Vec::new() };
+    let mut out: Vec<Mention> = Vec::new();
+    for m in f.name.find_iter(text) {
+        let mut s = m.as_str();
+        let mut start = m.start();
+        // Drop leading stop words ("The Treaty of X" -> "Treaty of X").
+        loop {
+            let first = s.split_whitespace().next().unwrap_or("");
+            if STOP.contains(&first) && s.len() > first.len() {
+                let skip = s.find(first).unwrap_or(0) + first.len();
+                let rest = s.get(skip..).unwrap_or("");
+                let trimmed = rest.trim_start();
+                start += skip + (rest.len() - trimmed.len());
+                s = trimmed;
+            } else {
+                break;
+            }
+        }
+        let mut s = s.trim_end_matches([',', '.']);
+        // "the Yalta Agreement of February 1945": a month ends the name.
+        if let Some(i) = MONTHS
+            .iter()
+            .filter_map(|m| s.find(&format!(" of {m}")))
+            .min()
+        {
+            s = s.get(..i).unwrap_or(s);
+        }
+        let words: Vec<&str> = s.split_whitespace().collect();
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let Some(inst_pos) = lower
+            .iter()
+            .position(|w| f.instruments.iter().any(|(a, b)| w == a || w == b))
+        else {
+            continue;
+        };
+        let inst = lower.get(inst_pos).cloned().unwrap_or_default();
+        let singular = f
+            .instruments
+            .iter()
+            .find(|(a, b)| *a == inst || *b == inst)
+            .map(|x| x.0.clone())
+            .unwrap_or_default();
+        let ord = lower.first().and_then(|w| ordinal(w));
+        // A bare instrument ("Treaty") or ordinal + instrument ("First
+        // Treaty") is an anaphor, not a name.
+        let bare = words.len() == 1 || (words.len() == 2 && ord.is_some());
+        let year = s
+            .rsplit(' ')
+            .next()
+            .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|y| y.parse().ok())
+            .or_else(|| {
+                // "Alliance (1902)"
+                let after = text.get(m.end()..)?;
+                let y = after.strip_prefix(" (")?.get(..5)?;
+                y.ends_with(')').then(|| y.get(..4)?.parse().ok()).flatten()
+            });
+        out.push(Mention {
+            span: Span::new(base + start, base + start + s.len()),
+            kind: MentionKind::Agreement(AgreementMention {
+                name: s.to_string(),
+                instrument: singular,
+                acronym: None,
+                ordinal: ord,
+                year: if bare { None } else { year },
+                polities: Vec::new(),
+                reference: bare,
+            }),
+            confidence: if bare { 0.6 } else { 0.7 },
+        });
+    }
+    for c in f.anaphor.captures_iter(text) {
+        let Some(m) = c.get(0) else { continue };
+        let span = Span::new(base + m.start(), base + m.end());
+        if out.iter().any(|x| x.span.overlaps(&span)) {
+            continue;
+        }
+        let inst = c.get(2).map(|x| x.as_str().to_lowercase()).unwrap_or_default();
+        // Plural anaphors ("the treaties") name a series, not one agreement.
+        if f.instruments.iter().any(|(_, p)| *p == inst) {
+            continue;
+        }
+        out.push(Mention {
+            span,
+            kind: MentionKind::Agreement(AgreementMention {
+                name: m.as_str().to_string(),
+                instrument: inst,
+                acronym: None,
+                ordinal: c.get(1).and_then(|o| ordinal(o.as_str())),
+                year: None,
+                polities: Vec::new(),
+                reference: true,
+            }),
+            confidence: 0.6,
+        });
+    }
+    out.sort_by_key(|m| m.span.start);
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_examples_hold() {
+        let mut n = 0;
+        for (i, line) in NAME_EXAMPLES.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let (sentence, want) = line.split_once('\t').unwrap();
+            let got: Vec<String> = find(sentence, 0)
+                .into_iter()
+                .filter_map(|m| match m.kind {
+                    MentionKind::Agreement(a) => Some(if a.reference {
+                        format!("@{}", a.ordinal.map(|o| o.to_string()).unwrap_or_default())
+                    } else {
+                        a.name
+                    }),
+                    _ => None,
+                })
+                .collect();
+            let want: Vec<String> = if want == "-" {
+                Vec::new()
+            } else {
+                want.split('|').map(str::to_string).collect()
+            };
+            assert_eq!(got, want, "name_examples.tsv:{}: {sentence}", i + 1);
+            n += 1;
+        }
+        assert!(n >= 5);
+    }
+
+    #[test]
+    fn spans_point_at_the_name() {
+        let t = "Before it, the Treaty of Evora of 1801 was signed.";
+        let m = find(t, 10);
+        assert_eq!(m.len(), 1);
+        assert_eq!(t.get(m[0].span.start - 10..m[0].span.end - 10), Some("Treaty of Evora of 1801"));
+    }
+}

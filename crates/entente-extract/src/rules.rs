@@ -1,0 +1,409 @@
+//! The rule data: trigger lexicons, modality cues, provision kinds, infobox
+//! keys and indicator patterns, compiled in from `data/rules/*.tsv`.
+//!
+//! Rules are data so that a new inflection or a new kind of sentence is a line
+//! in a file with an example beside it, not a code change.
+
+use regex::{Regex, RegexBuilder};
+use std::sync::OnceLock;
+
+const TRIGGERS: &str = include_str!("../../../data/rules/triggers.tsv");
+const MODALITY: &str = include_str!("../../../data/rules/modality.tsv");
+const PROVISIONS: &str = include_str!("../../../data/rules/provisions.tsv");
+const INFOBOX: &str = include_str!("../../../data/rules/infobox.tsv");
+const INDICATORS: &str = include_str!("../../../data/rules/indicators.tsv");
+const BLOCKERS: &str = include_str!("../../../data/rules/blockers.tsv");
+/// The examples file the rule test runs.
+pub const EXAMPLES: &str = include_str!("../../../data/rules/examples.tsv");
+
+/// A rule file that does not parse. Carries the file and the 1-based line.
+#[derive(Debug, thiserror::Error)]
+pub enum RuleError {
+    #[error("{file}:{line}: expected {expected} tab-separated columns")]
+    Columns {
+        file: &'static str,
+        line: usize,
+        expected: usize,
+    },
+    #[error("{file}:{line}: bad precision {value:?}")]
+    Precision {
+        file: &'static str,
+        line: usize,
+        value: String,
+    },
+    #[error("{file}:{line}: bad pattern: {source}")]
+    Pattern {
+        file: &'static str,
+        line: usize,
+        #[source]
+        source: Box<regex::Error>,
+    },
+}
+
+/// One trigger rule: a predicate and the words that signal it.
+#[derive(Debug, Clone)]
+pub struct TriggerRule {
+    /// Rule id, recorded on every claim the rule makes.
+    pub id: String,
+    /// `signed`, `ended`, ... or `event:KIND`.
+    pub predicate: String,
+    /// The rule's precision, the base of a claim's confidence.
+    pub precision: f32,
+    re: Regex,
+}
+
+/// What a modality cue does to a trigger it governs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModalEffect {
+    /// No claim.
+    Drop,
+    /// The claim becomes this predicate instead.
+    Becomes(String),
+}
+
+/// A modality cue ("proposed", "did not").
+#[derive(Debug, Clone)]
+pub struct ModalCue {
+    pub effect: ModalEffect,
+    re: Regex,
+}
+
+/// A provision kind and its cue words.
+#[derive(Debug, Clone)]
+pub struct ProvisionRule {
+    pub kind: String,
+    re: Regex,
+}
+
+/// An indicator pattern.
+#[derive(Debug, Clone)]
+pub struct IndicatorRule {
+    pub name: String,
+    /// Unit when the pattern has no currency group ("persons").
+    pub unit: Option<String>,
+    pub re: Regex,
+}
+
+/// All rule data.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    pub triggers: Vec<TriggerRule>,
+    pub modality: Vec<ModalCue>,
+    pub provisions: Vec<ProvisionRule>,
+    /// Case-folded infobox key -> predicate.
+    pub infobox: Vec<(String, String)>,
+    pub indicators: Vec<IndicatorRule>,
+    /// Predicate -> patterns on the text after a trigger that block it.
+    pub blockers: Vec<(String, Regex)>,
+}
+
+/// A trigger found in a text: byte range relative to that text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Index into [`Lexicon::triggers`].
+    pub rule: usize,
+    pub start: usize,
+    pub end: usize,
+    /// The predicate after modality (a cue may change it).
+    pub predicate: String,
+}
+
+fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines().enumerate().filter_map(|(i, l)| {
+        let l = l.trim_end_matches('\r');
+        if l.trim().is_empty() || l.starts_with('#') {
+            None
+        } else {
+            Some((i + 1, l.split('\t').collect()))
+        }
+    })
+}
+
+fn compile(file: &'static str, line: usize, pat: &str, words: bool) -> Result<Regex, RuleError> {
+    // Word boundaries make "signed" miss "designed"; patterns anchored with
+    // `^` (headings) keep their anchor.
+    let full = if words {
+        format!(r"(?:\b|^){pat}\b")
+    } else {
+        pat.to_string()
+    };
+    RegexBuilder::new(&full)
+        .case_insensitive(true)
+        .build()
+        .map_err(|e| RuleError::Pattern {
+            file,
+            line,
+            source: Box::new(e),
+        })
+}
+
+impl Lexicon {
+    /// Parses the compiled-in rule files.
+    pub fn parse_builtin() -> Result<Lexicon, RuleError> {
+        let mut lex = Lexicon::default();
+        for (line, cols) in rows(TRIGGERS) {
+            let [id, predicate, precision, pattern] = cols[..] else {
+                return Err(RuleError::Columns {
+                    file: "triggers.tsv",
+                    line,
+                    expected: 4,
+                });
+            };
+            let precision: f32 = precision.parse().map_err(|_| RuleError::Precision {
+                file: "triggers.tsv",
+                line,
+                value: precision.to_string(),
+            })?;
+            lex.triggers.push(TriggerRule {
+                id: id.to_string(),
+                predicate: predicate.to_string(),
+                precision,
+                re: compile("triggers.tsv", line, pattern, true)?,
+            });
+        }
+        for (line, cols) in rows(MODALITY) {
+            let [cue, effect] = cols[..] else {
+                return Err(RuleError::Columns {
+                    file: "modality.tsv",
+                    line,
+                    expected: 2,
+                });
+            };
+            let effect = if effect == "drop" {
+                ModalEffect::Drop
+            } else {
+                ModalEffect::Becomes(effect.to_string())
+            };
+            lex.modality.push(ModalCue {
+                effect,
+                re: compile("modality.tsv", line, cue, true)?,
+            });
+        }
+        for (line, cols) in rows(PROVISIONS) {
+            let [kind, pattern] = cols[..] else {
+                return Err(RuleError::Columns {
+                    file: "provisions.tsv",
+                    line,
+                    expected: 2,
+                });
+            };
+            lex.provisions.push(ProvisionRule {
+                kind: kind.to_string(),
+                re: compile("provisions.tsv", line, pattern, true)?,
+            });
+        }
+        for (line, cols) in rows(INFOBOX) {
+            let [key, predicate] = cols[..] else {
+                return Err(RuleError::Columns {
+                    file: "infobox.tsv",
+                    line,
+                    expected: 2,
+                });
+            };
+            lex.infobox.push((key.to_lowercase(), predicate.to_string()));
+        }
+        for (line, cols) in rows(INDICATORS) {
+            let [name, unit, pattern] = cols[..] else {
+                return Err(RuleError::Columns {
+                    file: "indicators.tsv",
+                    line,
+                    expected: 3,
+                });
+            };
+            lex.indicators.push(IndicatorRule {
+                name: name.to_string(),
+                unit: (unit != "-").then(|| unit.to_string()),
+                re: compile("indicators.tsv", line, pattern, false)?,
+            });
+        }
+        for (line, cols) in rows(BLOCKERS) {
+            let [predicate, pattern] = cols[..] else {
+                return Err(RuleError::Columns {
+                    file: "blockers.tsv",
+                    line,
+                    expected: 2,
+                });
+            };
+            lex.blockers.push((
+                predicate.to_string(),
+                compile("blockers.tsv", line, pattern, false)?,
+            ));
+        }
+        Ok(lex)
+    }
+
+    /// The trigger rule behind a hit.
+    pub fn rule(&self, i: usize) -> Option<&TriggerRule> {
+        self.triggers.get(i)
+    }
+
+    /// Triggers in `text` after modality, in order of appearance. Where two
+    /// triggers overlap the longer wins ("open negotiations" over
+    /// "negotiations"), since it is the more specific reading.
+    pub fn hits(&self, text: &str) -> Vec<Hit> {
+        let mut raw: Vec<Hit> = Vec::new();
+        for (i, r) in self.triggers.iter().enumerate() {
+            for m in r.re.find_iter(text) {
+                raw.push(Hit {
+                    rule: i,
+                    start: m.start(),
+                    end: m.end(),
+                    predicate: r.predicate.clone(),
+                });
+            }
+        }
+        raw.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        let mut kept: Vec<Hit> = Vec::new();
+        for h in raw {
+            let overlapping: Vec<usize> = kept
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| h.start < k.end && k.start < h.end)
+                .map(|(i, _)| i)
+                .collect();
+            if overlapping.is_empty() {
+                kept.push(h);
+            } else if overlapping
+                .iter()
+                .all(|&i| kept.get(i).is_some_and(|k| k.end - k.start < h.end - h.start))
+            {
+                for &i in overlapping.iter().rev() {
+                    kept.remove(i);
+                }
+                kept.push(h);
+            }
+        }
+        kept.sort_by_key(|h| h.start);
+        let mut out = Vec::new();
+        for mut h in kept {
+            match self.modality_before(text, h.start) {
+                Some(ModalEffect::Drop) => continue,
+                Some(ModalEffect::Becomes(p)) => h.predicate = p,
+                None => {}
+            }
+            if self.blocked(text, &h) {
+                continue;
+            }
+            out.push(h);
+        }
+        out
+    }
+
+    /// The modality cue governing a trigger at `pos`: a cue within the few
+    /// words before it, in the same clause. Only a short window counts, so
+    /// "would" in one clause does not negate a later verb.
+    fn modality_before(&self, text: &str, pos: usize) -> Option<ModalEffect> {
+        let before = text.get(..pos)?;
+        // Clause start: the last clause punctuation before the trigger.
+        let clause_start = before
+            .rfind([';', ':', '(', '“', '"', '.'])
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        let clause = before.get(clause_start..)?;
+        // Keep the last five words.
+        let words: Vec<(usize, &str)> = clause
+            .split_whitespace()
+            .map(|w| (w.as_ptr() as usize - clause.as_ptr() as usize, w))
+            .collect();
+        let from = words.len().saturating_sub(5);
+        let window_start = words.get(from).map(|w| w.0).unwrap_or(clause.len());
+        let window = clause.get(window_start..)?;
+        // A comma ends the cue's reach ("which he proposed, was signed").
+        let window = window.rsplit(',').next().unwrap_or(window);
+        self.modality
+            .iter()
+            .find(|c| c.re.is_match(window))
+            .map(|c| c.effect.clone())
+    }
+
+    /// Whether the words after a hit show it is not its predicate
+    /// ("recognised Russia's interests" is no recognition of a state).
+    fn blocked(&self, text: &str, h: &Hit) -> bool {
+        let mut end = (h.end + 60).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let after = text.get(h.end..end).unwrap_or("");
+        self.blockers
+            .iter()
+            .any(|(p, re)| *p == h.predicate && re.is_match(after))
+    }
+
+    /// The provision kinds cued in `text`, with their byte ranges.
+    pub fn provisions_in(&self, text: &str) -> Vec<(String, usize, usize)> {
+        let mut out = Vec::new();
+        for r in &self.provisions {
+            for m in r.re.find_iter(text) {
+                out.push((r.kind.clone(), m.start(), m.end()));
+            }
+        }
+        out.sort_by_key(|x| x.1);
+        out
+    }
+
+    /// The predicate an infobox key maps to.
+    pub fn infobox_predicate(&self, key: &str) -> Option<&str> {
+        let k = key.trim().trim_end_matches(':').trim().to_lowercase();
+        self.infobox
+            .iter()
+            .find(|(key, _)| *key == k)
+            .map(|(_, p)| p.as_str())
+    }
+}
+
+/// The compiled-in lexicon. A parse failure (a bug the rule test catches)
+/// gives an empty lexicon rather than a panic.
+pub fn lexicon() -> &'static Lexicon {
+    static LEX: OnceLock<Lexicon> = OnceLock::new();
+    LEX.get_or_init(|| Lexicon::parse_builtin().unwrap_or_default())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_files_parse() {
+        let lex = Lexicon::parse_builtin().unwrap();
+        assert!(lex.triggers.len() > 20);
+        assert!(!lex.modality.is_empty());
+        assert!(!lex.provisions.is_empty());
+    }
+
+    #[test]
+    fn examples_file_holds() {
+        let lex = Lexicon::parse_builtin().unwrap();
+        let mut n = 0;
+        for (line, cols) in rows(EXAMPLES) {
+            let [sentence, expected] = cols[..] else {
+                panic!("examples.tsv:{line}: expected 2 columns");
+            };
+            let got: Vec<String> = lex.hits(sentence).into_iter().map(|h| h.predicate).collect();
+            let want: Vec<String> = if expected == "-" {
+                Vec::new()
+            } else {
+                expected.split(',').map(|s| s.trim().to_string()).collect()
+            };
+            assert_eq!(got, want, "examples.tsv:{line}: {sentence}");
+            n += 1;
+        }
+        assert!(n >= 20);
+    }
+
+    #[test]
+    fn longer_trigger_wins() {
+        let lex = lexicon();
+        let hits = lex.hits("They agreed to open negotiations.");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].predicate, "event:negotiations_opened");
+    }
+
+    #[test]
+    fn infobox_keys() {
+        let lex = lexicon();
+        assert_eq!(lex.infobox_predicate("Date Signed"), Some("signed"));
+        assert_eq!(lex.infobox_predicate("Location signed:"), Some("place"));
+        assert_eq!(lex.infobox_predicate("Colour"), None);
+    }
+}

@@ -1,0 +1,96 @@
+//! Throwaway recall check of the person and place finders against the inline
+//! `<persName>`/`<placeName>` tags of TEI files (until `entente eval mentions`
+//! exists). Usage: `cargo run -p entente-recognise --example gaz_recall -- FILE.xml...`
+//! Add `-v` to list the misses.
+use entente_recognise::{person, place, polity};
+use entente_source::AnnotationKind;
+use std::path::Path;
+
+fn main() {
+    let mut verbose = false;
+    let mut show = String::new();
+    let (mut pl_gold, mut pl_found, mut pe_gold, mut pe_found) = (0, 0, 0, 0);
+    let mut unknown = 0;
+    let mut bytes_total = 0usize;
+    let mut secs = 0f64;
+    for arg in std::env::args().skip(1) {
+        if arg == "-v" {
+            verbose = true;
+            continue;
+        }
+        if let Some(kind) = arg.strip_prefix("--show=") {
+            show = kind.to_string();
+            continue;
+        }
+        let path = Path::new(&arg);
+        let Ok(bytes) = std::fs::read(path) else {
+            eprintln!("cannot read {arg}");
+            continue;
+        };
+        let doc = match entente_source::read_bytes(path, &bytes) {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("{e}");
+                continue;
+            }
+        };
+        let t = std::time::Instant::now();
+        let places: Vec<_> = place::find_in(&doc.text);
+        let pols: Vec<_> = polity::find_in(&doc.text);
+        let pers: Vec<_> = person::find_in(&doc.text);
+        let agreements = entente_recognise::agreement::find_in(&doc.text);
+        secs += t.elapsed().as_secs_f64();
+        match show.as_str() {
+            "agreement" => agreements
+                .iter()
+                .filter(|a| !a.1.reference)
+                .for_each(|(_, a)| println!("{arg}: {a:?}")),
+            "person" => pers.iter().for_each(|(_, p)| {
+                println!(
+                    "{arg}: {} #{} {:?} {:?} {:?}",
+                    p.name, p.person, p.office, p.title, p.polity
+                )
+            }),
+            "place" => places.iter().for_each(|(_, p)| {
+                println!("{arg}: {} {} {:?} {}", p.id, p.name, p.within, p.unknown)
+            }),
+            "polity" => pols
+                .iter()
+                .for_each(|(_, p)| println!("{arg}: {} {}", p.id, p.form)),
+            _ => {}
+        }
+        bytes_total += doc.text.len();
+        unknown += places.iter().filter(|p| p.1.unknown).count();
+        for a in &doc.annotations {
+            match a.kind {
+                AnnotationKind::Place { .. } => {
+                    pl_gold += 1;
+                    let hit = places.iter().any(|(m, _)| m.span.overlaps(&a.span))
+                        || pols.iter().any(|(m, _)| m.span.overlaps(&a.span));
+                    if hit {
+                        pl_found += 1;
+                    } else if verbose {
+                        println!("MISS place {:?}  in {arg}", a.span.slice(&doc.text));
+                    }
+                }
+                AnnotationKind::Person { .. } => {
+                    pe_gold += 1;
+                    if pers.iter().any(|(m, _)| m.span.overlaps(&a.span)) {
+                        pe_found += 1;
+                    } else if verbose {
+                        let ctx_s = a.span.start.saturating_sub(30);
+                        let ctx = doc.text.get(ctx_s..a.span.end + 10).unwrap_or("");
+                        println!("MISS person {:?}  ctx {:?}", a.span.slice(&doc.text), ctx);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    println!(
+        "place {pl_found}/{pl_gold} = {:.3}; person {pe_found}/{pe_gold} = {:.3}; unknown places {unknown}; {:.1} MB/s (4 finders)",
+        pl_found as f64 / pl_gold.max(1) as f64,
+        pe_found as f64 / pe_gold.max(1) as f64,
+        bytes_total as f64 / 1e6 / secs.max(1e-9)
+    );
+}

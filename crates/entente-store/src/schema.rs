@@ -1,0 +1,111 @@
+//! The schema, as an ordered list of migrations.
+//!
+//! `PRAGMA user_version` holds the number of migrations applied. A migration is
+//! never edited once it has shipped: a change to the schema is a new entry at
+//! the end of [`MIGRATIONS`], so every database written by an older build can
+//! be brought forward, and a database written by a newer build is refused
+//! instead of being misread.
+
+/// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
+pub(crate) const MIGRATIONS: &[&str] = &[V1];
+
+/// Version 1: documents with their derived data, and full-text search.
+///
+/// Offsets are byte offsets into `documents.text`, the normalised text.
+/// Derived rows (blocks, sentences, mentions, claims) hang off their document
+/// and are deleted with it; a superseded document keeps its rows so that its
+/// citations still resolve, but queries only look at current documents.
+const V1: &str = r#"
+CREATE TABLE documents (
+    id            TEXT PRIMARY KEY NOT NULL,
+    path          TEXT NOT NULL,
+    title         TEXT,
+    format        TEXT NOT NULL,
+    bytes         INTEGER NOT NULL,
+    encoding      TEXT,
+    text          TEXT NOT NULL,
+    source_map    TEXT NOT NULL,
+    warnings      TEXT NOT NULL,
+    ingested_at   INTEGER NOT NULL,
+    -- Id of the version that replaced this one; NULL while current.
+    superseded_by TEXT,
+    -- Row counts written in the same transaction, so a reader can check that
+    -- nothing is missing.
+    n_blocks      INTEGER NOT NULL,
+    n_annotations INTEGER NOT NULL,
+    n_sentences   INTEGER NOT NULL,
+    n_mentions    INTEGER NOT NULL,
+    n_claims      INTEGER NOT NULL
+);
+CREATE INDEX documents_current_path ON documents(path) WHERE superseded_by IS NULL;
+
+CREATE TABLE blocks (
+    -- Explicit rowid: it is also the rowid of the block's full-text entry.
+    rowid      INTEGER PRIMARY KEY,
+    doc        TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    span_start INTEGER NOT NULL,
+    span_end   INTEGER NOT NULL,
+    section    INTEGER,
+    data       TEXT NOT NULL,
+    UNIQUE (doc, idx)
+);
+
+CREATE TABLE annotations (
+    doc        TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    span_start INTEGER NOT NULL,
+    span_end   INTEGER NOT NULL,
+    data       TEXT NOT NULL,
+    PRIMARY KEY (doc, idx)
+) WITHOUT ROWID;
+
+CREATE TABLE sentences (
+    doc        TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,
+    span_start INTEGER NOT NULL,
+    span_end   INTEGER NOT NULL,
+    block      INTEGER,
+    PRIMARY KEY (doc, idx)
+) WITHOUT ROWID;
+
+CREATE TABLE mentions (
+    doc        TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx        INTEGER NOT NULL,
+    kind       TEXT NOT NULL,
+    span_start INTEGER NOT NULL,
+    span_end   INTEGER NOT NULL,
+    confidence REAL NOT NULL,
+    data       TEXT NOT NULL,
+    PRIMARY KEY (doc, idx)
+) WITHOUT ROWID;
+CREATE INDEX mentions_kind ON mentions(kind);
+
+CREATE TABLE claims (
+    doc            TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx            INTEGER NOT NULL,
+    subject        TEXT NOT NULL,
+    predicate      TEXT NOT NULL,
+    value          TEXT NOT NULL,
+    valid_time     TEXT,
+    sentence_start INTEGER NOT NULL,
+    sentence_end   INTEGER NOT NULL,
+    evidence_start INTEGER NOT NULL,
+    evidence_end   INTEGER NOT NULL,
+    rule           TEXT NOT NULL,
+    confidence     REAL NOT NULL,
+    PRIMARY KEY (doc, idx)
+) WITHOUT ROWID;
+CREATE INDEX claims_predicate ON claims(predicate);
+
+-- Contentless: the text already lives in documents.text, and a 200 MB document
+-- should not be stored twice. Rowids are blocks.rowid.
+CREATE VIRTUAL TABLE blocks_fts USING fts5(
+    text,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+"#;

@@ -1,0 +1,880 @@
+//! The SQLite backend.
+
+use crate::error::{Result, SqlContext, StoreError};
+use crate::schema::MIGRATIONS;
+use crate::{Counts, DocInfo, IngestItem, Outcome, SearchHit, Stats, StoredDoc, SCHEMA_VERSION};
+use entente_extract::{Citation, Claim};
+use entente_recognise::{Mention, Sentence};
+use entente_source::{Annotation, Block, BlockKind, Document, Format, SourceMap, Span};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Connection settings, and the refusal of databases from newer builds. Runs
+/// before anything is written, so a refused database is left untouched.
+pub(crate) fn configure(conn: &Connection, path: &Path) -> Result<()> {
+    let open = |source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    };
+    // Several processes may share a database (an ingest while `docs` runs);
+    // wait for the lock instead of failing at once.
+    conn.busy_timeout(Duration::from_secs(30)).map_err(open)?;
+    let found = user_version(conn, path)?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    // WAL lets readers run during a write; with WAL, NORMAL still never
+    // corrupts the database on a crash, it may only lose the last commits
+    // on power loss, not on a killed process.
+    let _mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(open)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(open)?;
+    conn.pragma_update(None, "foreign_keys", true)
+        .map_err(open)?;
+    Ok(())
+}
+
+pub(crate) fn user_version(conn: &Connection, path: &Path) -> Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// Applies the migrations the database lacks, each in its own transaction
+/// together with the version bump.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    // Checked without a lock first, so that opening an up-to-date database
+    // never waits for a running writer.
+    let start = user_version(conn, path)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let version = i + 1;
+        if start >= to_i64(version) {
+            continue;
+        }
+        let fail = |source| StoreError::Migration {
+            path: path.to_path_buf(),
+            version,
+            source,
+        };
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(fail)?;
+        // Read inside the write lock: another process may have migrated
+        // while we waited for it.
+        let current: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(fail)?;
+        if current >= to_i64(version) {
+            continue;
+        }
+        tx.execute_batch(sql).map_err(fail)?;
+        tx.pragma_update(None, "user_version", to_i64(version))
+            .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+    }
+    Ok(())
+}
+
+fn to_i64(x: usize) -> i64 {
+    i64::try_from(x).unwrap_or(i64::MAX)
+}
+
+fn to_usize(x: i64, doc: &str, what: &str) -> Result<usize> {
+    usize::try_from(x).map_err(|_| StoreError::Corrupt {
+        doc: doc.to_string(),
+        message: format!("{what} is {x}"),
+    })
+}
+
+fn span(start: i64, end: i64, doc: &str) -> Result<Span> {
+    let (s, e) = (
+        to_usize(start, doc, "span start")?,
+        to_usize(end, doc, "span end")?,
+    );
+    if e < s {
+        return Err(StoreError::Corrupt {
+            doc: doc.to_string(),
+            message: format!("span {s}..{e} ends before it starts"),
+        });
+    }
+    Ok(Span::new(s, e))
+}
+
+fn to_json<T: serde::Serialize>(value: &T, doc: &str, what: &'static str) -> Result<String> {
+    serde_json::to_string(value).map_err(|source| StoreError::Json {
+        doc: doc.to_string(),
+        action: "encode",
+        what,
+        source,
+    })
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(s: &str, doc: &str, what: &'static str) -> Result<T> {
+    serde_json::from_str(s).map_err(|source| StoreError::Json {
+        doc: doc.to_string(),
+        action: "decode",
+        what,
+        source,
+    })
+}
+
+/// The serde tag of an internally tagged value (`"kind"` or `"type"`), used
+/// as a queryable column next to the JSON.
+fn tag(value: &serde_json::Value, field: &str) -> String {
+    value
+        .get(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or("unknown")
+        .to_string()
+}
+
+pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
+    let id = item.id.as_str();
+    let ctx = |what: &str| format!("document {id} ({}): {what}", item.path);
+    let existing: Option<Option<String>> = tx
+        .query_row(
+            "SELECT superseded_by FROM documents WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()
+        .ctx(|| ctx("look up"))?;
+    match existing {
+        Some(None) => return Ok(Outcome::Unchanged),
+        // Content that an edit had replaced is back: derive it afresh (the
+        // rules may have changed since) and make it current again.
+        Some(Some(_)) => delete_document(tx, id)?,
+        None => {}
+    }
+
+    let doc = &item.doc;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    tx.execute(
+        "INSERT INTO documents (id, path, title, format, bytes, encoding, text, source_map,
+             warnings, ingested_at, superseded_by, n_blocks, n_annotations, n_sentences,
+             n_mentions, n_claims)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            id,
+            item.path,
+            doc.title,
+            doc.format.as_str(),
+            i64::try_from(item.bytes_len).unwrap_or(i64::MAX),
+            doc.encoding,
+            doc.text.as_str(),
+            to_json(&doc.map, id, "source map")?,
+            to_json(&doc.warnings, id, "warnings")?,
+            now,
+            to_i64(doc.blocks.len()),
+            to_i64(doc.annotations.len()),
+            to_i64(item.sentences.len()),
+            to_i64(item.mentions.len()),
+            to_i64(item.claims.len()),
+        ],
+    )
+    .ctx(|| ctx("insert"))?;
+
+    let superseded = {
+        let mut st = tx
+            .prepare_cached(
+                "UPDATE documents SET superseded_by = ?1
+                 WHERE path = ?2 AND superseded_by IS NULL AND id <> ?1
+                 RETURNING id",
+            )
+            .ctx(|| ctx("supersede"))?;
+        let rows = st
+            .query_map(params![id, item.path], |r| r.get::<_, String>(0))
+            .ctx(|| ctx("supersede"))?;
+        rows.collect::<rusqlite::Result<Vec<String>>>()
+            .ctx(|| ctx("supersede"))?
+    };
+
+    insert_blocks(tx, id, doc)?;
+    {
+        let mut st = tx
+            .prepare_cached(
+                "INSERT INTO annotations (doc, idx, kind, span_start, span_end, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .ctx(|| ctx("insert annotations"))?;
+        for (i, a) in doc.annotations.iter().enumerate() {
+            let v = serde_json::to_value(a).map_err(|source| StoreError::Json {
+                doc: id.to_string(),
+                action: "encode",
+                what: "annotation",
+                source,
+            })?;
+            st.execute(params![
+                id,
+                to_i64(i),
+                tag(&v, "kind"),
+                to_i64(a.span.start),
+                to_i64(a.span.end),
+                v.to_string()
+            ])
+            .ctx(|| ctx("insert annotation"))?;
+        }
+    }
+    {
+        let mut st = tx
+            .prepare_cached(
+                "INSERT INTO sentences (doc, idx, span_start, span_end, block)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .ctx(|| ctx("insert sentences"))?;
+        for (i, s) in item.sentences.iter().enumerate() {
+            st.execute(params![
+                id,
+                to_i64(i),
+                to_i64(s.span.start),
+                to_i64(s.span.end),
+                s.block.map(to_i64)
+            ])
+            .ctx(|| ctx("insert sentence"))?;
+        }
+    }
+    {
+        let mut st = tx
+            .prepare_cached(
+                "INSERT INTO mentions (doc, idx, kind, span_start, span_end, confidence, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .ctx(|| ctx("insert mentions"))?;
+        for (i, m) in item.mentions.iter().enumerate() {
+            let v = serde_json::to_value(m).map_err(|source| StoreError::Json {
+                doc: id.to_string(),
+                action: "encode",
+                what: "mention",
+                source,
+            })?;
+            let kind = v
+                .get("kind")
+                .map(|k| tag(k, "type"))
+                .unwrap_or_else(|| "unknown".into());
+            st.execute(params![
+                id,
+                to_i64(i),
+                kind,
+                to_i64(m.span.start),
+                to_i64(m.span.end),
+                f64::from(m.confidence),
+                v.to_string()
+            ])
+            .ctx(|| ctx("insert mention"))?;
+        }
+    }
+    insert_claims(tx, id, &item.claims)?;
+
+    Ok(if superseded.is_empty() {
+        Outcome::New
+    } else {
+        Outcome::NewVersion { superseded }
+    })
+}
+
+fn insert_blocks(tx: &Connection, id: &str, doc: &Document) -> Result<()> {
+    let ctx = || format!("document {id}: insert blocks");
+    let mut st = tx
+        .prepare_cached(
+            "INSERT INTO blocks (doc, idx, kind, span_start, span_end, section, data)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .ctx(ctx)?;
+    let mut fts = tx
+        .prepare_cached("INSERT INTO blocks_fts (rowid, text) VALUES (?1, ?2)")
+        .ctx(ctx)?;
+    for (i, b) in doc.blocks.iter().enumerate() {
+        let v = serde_json::to_value(b).map_err(|source| StoreError::Json {
+            doc: id.to_string(),
+            action: "encode",
+            what: "block",
+            source,
+        })?;
+        st.execute(params![
+            id,
+            to_i64(i),
+            tag(&v, "kind"),
+            to_i64(b.span.start),
+            to_i64(b.span.end),
+            b.section,
+            v.to_string()
+        ])
+        .ctx(ctx)?;
+        // Debris stays out of search, as it stays out of extraction.
+        if b.kind != BlockKind::Boilerplate {
+            let text = b.span.slice(&doc.text);
+            if !text.is_empty() {
+                fts.execute(params![tx.last_insert_rowid(), text])
+                    .ctx(ctx)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn insert_claims(tx: &Connection, id: &str, claims: &[Claim]) -> Result<()> {
+    let ctx = || format!("document {id}: insert claims");
+    let mut st = tx
+        .prepare_cached(
+            "INSERT INTO claims (doc, idx, subject, predicate, value, valid_time,
+                 sentence_start, sentence_end, evidence_start, evidence_end, rule, confidence)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )
+        .ctx(ctx)?;
+    for (i, c) in claims.iter().enumerate() {
+        st.execute(params![
+            id,
+            to_i64(i),
+            c.subject,
+            c.predicate,
+            c.value.to_string(),
+            c.valid_time,
+            to_i64(c.source.sentence.start),
+            to_i64(c.source.sentence.end),
+            to_i64(c.source.evidence.start),
+            to_i64(c.source.evidence.end),
+            c.rule,
+            f64::from(c.confidence),
+        ])
+        .ctx(ctx)?;
+    }
+    Ok(())
+}
+
+/// Removes a document and everything derived from it.
+fn delete_document(tx: &Connection, id: &str) -> Result<()> {
+    let ctx = || format!("document {id}: delete old version");
+    tx.execute(
+        "DELETE FROM blocks_fts WHERE rowid IN (SELECT rowid FROM blocks WHERE doc = ?1)",
+        [id],
+    )
+    .ctx(ctx)?;
+    // Derived rows go by ON DELETE CASCADE.
+    tx.execute("DELETE FROM documents WHERE id = ?1", [id])
+        .ctx(ctx)?;
+    Ok(())
+}
+
+pub(crate) fn replace_claims(tx: &Connection, id: &str, claims: &[Claim]) -> Result<()> {
+    let n = tx
+        .execute(
+            "UPDATE documents SET n_claims = ?2 WHERE id = ?1",
+            params![id, to_i64(claims.len())],
+        )
+        .ctx(|| format!("document {id}: replace claims"))?;
+    if n == 0 {
+        return Err(StoreError::NotFound { id: id.to_string() });
+    }
+    tx.execute("DELETE FROM claims WHERE doc = ?1", [id])
+        .ctx(|| format!("document {id}: replace claims"))?;
+    insert_claims(tx, id, claims)
+}
+
+pub(crate) fn has_document(c: &Connection, id: &str) -> Result<bool> {
+    c.query_row(
+        "SELECT 1 FROM documents WHERE id = ?1 AND superseded_by IS NULL",
+        [id],
+        |_| Ok(()),
+    )
+    .optional()
+    .map(|r| r.is_some())
+    .ctx(|| format!("document {id}: look up"))
+}
+
+pub(crate) fn current_ids(c: &Connection) -> Result<HashSet<String>> {
+    let ctx = || "list document ids".to_string();
+    let mut st = c
+        .prepare("SELECT id FROM documents WHERE superseded_by IS NULL")
+        .ctx(ctx)?;
+    let rows = st.query_map([], |r| r.get::<_, String>(0)).ctx(ctx)?;
+    rows.collect::<rusqlite::Result<HashSet<String>>>().ctx(ctx)
+}
+
+const INFO_COLUMNS: &str = "id, path, title, format, bytes, encoding, ingested_at, superseded_by,
+    n_blocks, n_annotations, n_sentences, n_mentions, n_claims";
+
+/// A documents row as SQLite returns it, checked afterwards by [`info`].
+type RawInfo = (
+    String,
+    String,
+    Option<String>,
+    String,
+    i64,
+    Option<String>,
+    i64,
+    Option<String>,
+    [i64; 5],
+);
+
+fn raw_info(r: &Row<'_>) -> rusqlite::Result<RawInfo> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        [r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?],
+    ))
+}
+
+fn parse_format(s: &str, doc: &str) -> Result<Format> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| {
+        StoreError::Corrupt {
+            doc: doc.to_string(),
+            message: format!("unknown format {s:?}"),
+        }
+    })
+}
+
+fn info(raw: RawInfo) -> Result<DocInfo> {
+    let (id, path, title, format, bytes, encoding, ingested_at, superseded_by, n) = raw;
+    let count = |x: i64, what: &str| -> Result<u64> {
+        u64::try_from(x).map_err(|_| StoreError::Corrupt {
+            doc: id.clone(),
+            message: format!("{what} count is {x}"),
+        })
+    };
+    Ok(DocInfo {
+        format: parse_format(&format, &id)?,
+        bytes: count(bytes, "byte")?,
+        counts: Counts {
+            blocks: count(n[0], "block")?,
+            annotations: count(n[1], "annotation")?,
+            sentences: count(n[2], "sentence")?,
+            mentions: count(n[3], "mention")?,
+            claims: count(n[4], "claim")?,
+        },
+        id,
+        path,
+        title,
+        encoding,
+        ingested_at,
+        superseded_by,
+    })
+}
+
+pub(crate) fn documents(c: &Connection, all: bool) -> Result<Vec<DocInfo>> {
+    let ctx = || "list documents".to_string();
+    let filter = if all {
+        ""
+    } else {
+        "WHERE superseded_by IS NULL"
+    };
+    let mut st = c
+        .prepare(&format!(
+            "SELECT {INFO_COLUMNS} FROM documents {filter} ORDER BY path, ingested_at, id"
+        ))
+        .ctx(ctx)?;
+    let rows = st.query_map([], raw_info).ctx(ctx)?;
+    let mut out = Vec::new();
+    for raw in rows {
+        out.push(info(raw.ctx(ctx)?)?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn doc_info(c: &Connection, id: &str) -> Result<Option<DocInfo>> {
+    c.query_row(
+        &format!("SELECT {INFO_COLUMNS} FROM documents WHERE id = ?1"),
+        [id],
+        raw_info,
+    )
+    .optional()
+    .ctx(|| format!("document {id}: read"))?
+    .map(info)
+    .transpose()
+}
+
+pub(crate) fn resolve_id(c: &Connection, prefix: &str) -> Result<Option<String>> {
+    if prefix.is_empty() {
+        return Ok(None);
+    }
+    let ctx = || format!("resolve document id {prefix:?}");
+    let exact: Option<String> = c
+        .query_row("SELECT id FROM documents WHERE id = ?1", [prefix], |r| {
+            r.get(0)
+        })
+        .optional()
+        .ctx(ctx)?;
+    if exact.is_some() {
+        return Ok(exact);
+    }
+    let mut st = c
+        .prepare("SELECT id FROM documents WHERE substr(id, 1, length(?1)) = ?1")
+        .ctx(ctx)?;
+    let ids = st
+        .query_map([prefix], |r| r.get::<_, String>(0))
+        .ctx(ctx)?
+        .collect::<rusqlite::Result<Vec<String>>>()
+        .ctx(ctx)?;
+    match ids.len() {
+        0 => Ok(None),
+        1 => Ok(ids.into_iter().next()),
+        count => Err(StoreError::Ambiguous {
+            prefix: prefix.to_string(),
+            count,
+        }),
+    }
+}
+
+pub(crate) fn document(c: &Connection, id: &str) -> Result<Option<StoredDoc>> {
+    let ctx = || format!("document {id}: read");
+    // One snapshot for all the reads, so a concurrent writer cannot show us
+    // half of one version and half of another.
+    let tx = c.unchecked_transaction().ctx(ctx)?;
+    let Some(info) = doc_info(&tx, id)? else {
+        return Ok(None);
+    };
+    let (text, map, warnings): (String, String, String) = tx
+        .query_row(
+            "SELECT text, source_map, warnings FROM documents WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .ctx(ctx)?;
+    let map: SourceMap = from_json(&map, id, "source map")?;
+    let warnings: Vec<String> = from_json(&warnings, id, "warnings")?;
+    let blocks: Vec<Block> = json_rows(&tx, "blocks", id, "block")?;
+    let annotations: Vec<Annotation> = json_rows(&tx, "annotations", id, "annotation")?;
+    let sentences = sentences(&tx, id)?;
+    let mentions = mentions(&tx, id)?;
+    let claims = claims(&tx, id)?;
+    tx.finish().ctx(ctx)?;
+    let doc = Document {
+        format: info.format,
+        title: info.title.clone(),
+        text,
+        map,
+        blocks,
+        annotations,
+        encoding: info.encoding.clone(),
+        warnings,
+    };
+    Ok(Some(StoredDoc {
+        info,
+        doc,
+        sentences,
+        mentions,
+        claims,
+    }))
+}
+
+/// Reads the `data` JSON column of a per-document table, in index order.
+fn json_rows<T: serde::de::DeserializeOwned>(
+    c: &Connection,
+    table: &str,
+    id: &str,
+    what: &'static str,
+) -> Result<Vec<T>> {
+    let ctx = || format!("document {id}: read {table}");
+    let mut st = c
+        .prepare_cached(&format!(
+            "SELECT data FROM {table} WHERE doc = ?1 ORDER BY idx"
+        ))
+        .ctx(ctx)?;
+    let rows = st.query_map([id], |r| r.get::<_, String>(0)).ctx(ctx)?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(from_json(&row.ctx(ctx)?, id, what)?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn sentences(c: &Connection, id: &str) -> Result<Vec<Sentence>> {
+    let ctx = || format!("document {id}: read sentences");
+    let mut st = c
+        .prepare_cached(
+            "SELECT span_start, span_end, block FROM sentences WHERE doc = ?1 ORDER BY idx",
+        )
+        .ctx(ctx)?;
+    let rows = st
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+            ))
+        })
+        .ctx(ctx)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (s, e, b) = row.ctx(ctx)?;
+        out.push(Sentence {
+            span: span(s, e, id)?,
+            block: b.map(|b| to_usize(b, id, "sentence block")).transpose()?,
+        });
+    }
+    Ok(out)
+}
+
+pub(crate) fn mentions(c: &Connection, id: &str) -> Result<Vec<Mention>> {
+    json_rows(c, "mentions", id, "mention")
+}
+
+type RawClaim = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    [i64; 4],
+    String,
+    f64,
+);
+
+fn raw_claim(r: &Row<'_>) -> rusqlite::Result<RawClaim> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        [r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?],
+        r.get(9)?,
+        r.get(10)?,
+    ))
+}
+
+const CLAIM_COLUMNS: &str = "c.doc, c.subject, c.predicate, c.value, c.valid_time,
+    c.sentence_start, c.sentence_end, c.evidence_start, c.evidence_end, c.rule, c.confidence";
+
+fn claim(raw: RawClaim) -> Result<Claim> {
+    let (doc, subject, predicate, value, valid_time, s, rule, confidence) = raw;
+    Ok(Claim {
+        value: from_json(&value, &doc, "claim value")?,
+        source: Citation {
+            sentence: span(s[0], s[1], &doc)?,
+            evidence: span(s[2], s[3], &doc)?,
+            doc,
+        },
+        subject,
+        predicate,
+        valid_time,
+        rule,
+        // Stored from an f32, so the narrowing is exact.
+        confidence: confidence as f32,
+    })
+}
+
+pub(crate) fn claims(c: &Connection, id: &str) -> Result<Vec<Claim>> {
+    let ctx = || format!("document {id}: read claims");
+    let mut st = c
+        .prepare_cached(&format!(
+            "SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.doc = ?1 ORDER BY c.idx"
+        ))
+        .ctx(ctx)?;
+    let rows = st.query_map([id], raw_claim).ctx(ctx)?;
+    let mut out = Vec::new();
+    for row in rows {
+        out.push(claim(row.ctx(ctx)?)?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn all_claims(c: &Connection) -> Result<Vec<(DocInfo, Vec<Claim>)>> {
+    let ctx = || "read all claims".to_string();
+    let tx = c.unchecked_transaction().ctx(ctx)?;
+    let docs = documents(&tx, false)?;
+    let mut by_doc: HashMap<String, Vec<Claim>> = HashMap::new();
+    {
+        let mut st = tx
+            .prepare(&format!(
+                "SELECT {CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.id = c.doc
+                 WHERE d.superseded_by IS NULL ORDER BY c.doc, c.idx"
+            ))
+            .ctx(ctx)?;
+        let rows = st.query_map([], raw_claim).ctx(ctx)?;
+        for row in rows {
+            let cl = claim(row.ctx(ctx)?)?;
+            by_doc.entry(cl.source.doc.clone()).or_default().push(cl);
+        }
+    }
+    tx.finish().ctx(ctx)?;
+    Ok(docs
+        .into_iter()
+        .map(|d| {
+            let claims = by_doc.remove(&d.id).unwrap_or_default();
+            (d, claims)
+        })
+        .collect())
+}
+
+/// Row counts of `table` grouped by `column`, over current documents. Both
+/// names are constants of this crate, never user input.
+pub(crate) fn group_counts(
+    c: &Connection,
+    table: &str,
+    column: &str,
+) -> Result<Vec<(String, u64)>> {
+    let ctx = || format!("count {table} by {column}");
+    let mut st = c
+        .prepare(&format!(
+            "SELECT t.{column}, count(*) FROM {table} t JOIN documents d ON d.id = t.doc
+             WHERE d.superseded_by IS NULL GROUP BY 1 ORDER BY 2 DESC, 1"
+        ))
+        .ctx(ctx)?;
+    let rows = st
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .ctx(ctx)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (k, n) = row.ctx(ctx)?;
+        out.push((k, u64::try_from(n).unwrap_or(0)));
+    }
+    Ok(out)
+}
+
+pub(crate) fn search(c: &Connection, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+    let fail = |source| StoreError::Search {
+        query: query.to_string(),
+        source,
+    };
+    let mut st = c
+        .prepare_cached(
+            "SELECT b.doc, b.idx, b.span_start, b.span_end, f.rank
+             FROM blocks_fts f
+             JOIN blocks b ON b.rowid = f.rowid
+             JOIN documents d ON d.id = b.doc AND d.superseded_by IS NULL
+             WHERE blocks_fts MATCH ?1
+             ORDER BY f.rank LIMIT ?2",
+        )
+        .map_err(fail)?;
+    let rows = st
+        .query_map(params![query, to_i64(limit)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, f64>(4)?,
+            ))
+        })
+        .map_err(fail)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (doc, idx, s, e, rank) = row.map_err(fail)?;
+        out.push(SearchHit {
+            block: to_usize(idx, &doc, "block index")?,
+            span: span(s, e, &doc)?,
+            doc,
+            rank,
+        });
+    }
+    Ok(out)
+}
+
+pub(crate) fn stats(c: &Connection) -> Result<Stats> {
+    let ctx = || "read store totals".to_string();
+    let row: [i64; 7] = c
+        .query_row(
+            "SELECT count(*) FILTER (WHERE superseded_by IS NULL),
+                    count(*) FILTER (WHERE superseded_by IS NOT NULL),
+                    total(n_blocks) FILTER (WHERE superseded_by IS NULL),
+                    total(n_annotations) FILTER (WHERE superseded_by IS NULL),
+                    total(n_sentences) FILTER (WHERE superseded_by IS NULL),
+                    total(n_mentions) FILTER (WHERE superseded_by IS NULL),
+                    total(n_claims) FILTER (WHERE superseded_by IS NULL)
+             FROM documents",
+            [],
+            |r| {
+                let mut out = [0i64; 7];
+                for (i, slot) in out.iter_mut().enumerate() {
+                    // total() is a float; counts are exact well past 2^50.
+                    *slot = match r.get_ref(i)? {
+                        rusqlite::types::ValueRef::Integer(x) => x,
+                        rusqlite::types::ValueRef::Real(x) => x as i64,
+                        _ => 0,
+                    };
+                }
+                Ok(out)
+            },
+        )
+        .ctx(ctx)?;
+    let u = |x: i64| u64::try_from(x).unwrap_or(0);
+    Ok(Stats {
+        documents: u(row[0]),
+        superseded: u(row[1]),
+        counts: Counts {
+            blocks: u(row[2]),
+            annotations: u(row[3]),
+            sentences: u(row[4]),
+            mentions: u(row[5]),
+            claims: u(row[6]),
+        },
+    })
+}
+
+pub(crate) fn integrity_check(c: &Connection) -> Result<Vec<String>> {
+    let ctx = || "integrity check".to_string();
+    let mut st = c.prepare("PRAGMA integrity_check").ctx(ctx)?;
+    let rows = st.query_map([], |r| r.get::<_, String>(0)).ctx(ctx)?;
+    rows.collect::<rusqlite::Result<Vec<String>>>().ctx(ctx)
+}
+
+pub(crate) fn consistency_problems(c: &Connection) -> Result<Vec<String>> {
+    let ctx = || "consistency check".to_string();
+    let tx = c.unchecked_transaction().ctx(ctx)?;
+    let mut problems = Vec::new();
+    for (table, column) in [
+        ("blocks", "n_blocks"),
+        ("annotations", "n_annotations"),
+        ("sentences", "n_sentences"),
+        ("mentions", "n_mentions"),
+        ("claims", "n_claims"),
+    ] {
+        // Table and column names are the constants above, never input.
+        let mut st = tx
+            .prepare(&format!(
+                "SELECT d.id, d.{column}, (SELECT count(*) FROM {table} t WHERE t.doc = d.id) AS n
+                 FROM documents d WHERE n <> d.{column}"
+            ))
+            .ctx(ctx)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .ctx(ctx)?;
+        for row in rows {
+            let (id, expected, found) = row.ctx(ctx)?;
+            problems.push(format!(
+                "document {id}: {expected} {table} recorded, {found} stored"
+            ));
+        }
+    }
+    let mut st = tx
+        .prepare(
+            "SELECT path, count(*) FROM documents WHERE superseded_by IS NULL
+             GROUP BY path HAVING count(*) > 1",
+        )
+        .ctx(ctx)?;
+    let rows = st
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .ctx(ctx)?;
+    for row in rows {
+        let (path, n) = row.ctx(ctx)?;
+        problems.push(format!("{path}: {n} current versions"));
+    }
+    drop(st);
+    tx.finish().ctx(ctx)?;
+    Ok(problems)
+}

@@ -1,0 +1,347 @@
+#![allow(clippy::unwrap_used)]
+
+use super::*;
+use entente_extract::Citation;
+use entente_source::{Annotation, AnnotationKind, Block, BlockKind, SourceMap};
+
+/// A small document: a title, a key–value line and a paragraph, in our own
+/// words, with one annotation, sentence, mention and claim.
+fn item(id: &str, path: &str, body: &str) -> IngestItem {
+    let title = "Harbour Accord";
+    let kv = "Signed: 4 March 1921";
+    let text = format!("{title}\n{kv}\n{body}");
+    let kv_start = title.len() + 1;
+    let body_start = kv_start + kv.len() + 1;
+    let body_span = Span::new(body_start, text.len());
+    let doc = Document {
+        format: Format::Text,
+        title: Some(title.into()),
+        map: SourceMap::identity(text.len()),
+        blocks: vec![
+            Block {
+                kind: BlockKind::Title,
+                span: Span::new(0, title.len()),
+                section: None,
+            },
+            Block {
+                kind: BlockKind::KeyValue {
+                    key: Span::new(kv_start, kv_start + 6),
+                    value: Span::new(kv_start + 8, kv_start + kv.len()),
+                },
+                span: Span::new(kv_start, kv_start + kv.len()),
+                section: Some(0),
+            },
+            Block {
+                kind: BlockKind::Paragraph,
+                span: body_span,
+                section: Some(0),
+            },
+        ],
+        annotations: vec![Annotation {
+            kind: AnnotationKind::Date {
+                when: Some("1921-03-04".into()),
+                from: None,
+                to: None,
+            },
+            span: Span::new(kv_start + 8, kv_start + kv.len()),
+        }],
+        text,
+        encoding: Some("windows-1252".into()),
+        warnings: vec!["decoded as windows-1252".into()],
+    };
+    let mention: Mention = serde_json::from_value(serde_json::json!({
+        "span": {"start": kv_start + 8, "end": kv_start + kv.len()},
+        "kind": {"type": "date", "edtf": "1921-03-04", "qualifier": null, "inferred": null},
+        "confidence": 0.75
+    }))
+    .unwrap();
+    let claim = Claim {
+        subject: "agreement:0".into(),
+        predicate: "signed".into(),
+        value: serde_json::json!({"date": "1921-03-04"}),
+        valid_time: Some("1921-03-04".into()),
+        source: Citation {
+            doc: id.into(),
+            sentence: body_span,
+            evidence: Span::new(kv_start, kv_start + 6),
+        },
+        rule: "infobox.signed".into(),
+        confidence: 0.875,
+    };
+    IngestItem {
+        id: id.into(),
+        path: path.into(),
+        bytes_len: 123,
+        doc,
+        sentences: vec![Sentence {
+            span: body_span,
+            block: Some(2),
+        }],
+        mentions: vec![mention],
+        claims: vec![claim],
+    }
+}
+
+#[test]
+fn memory_store_round_trips_a_document() {
+    let mut store = Store::memory().unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let it = item(
+        "0123abcd",
+        "a/harbour.txt",
+        "The two ports agreed to share pilots.",
+    );
+    assert_eq!(store.ingest(&it).unwrap(), Outcome::New);
+    assert!(store.has_document("0123abcd").unwrap());
+    assert!(!store.has_document("0123").unwrap());
+
+    let back = store.document("0123").unwrap().unwrap();
+    assert_eq!(back.doc, it.doc);
+    assert_eq!(back.sentences, it.sentences);
+    assert_eq!(back.mentions, it.mentions);
+    assert_eq!(back.claims, it.claims);
+    assert_eq!(back.info.path, "a/harbour.txt");
+    assert_eq!(back.info.bytes, 123);
+    assert_eq!(
+        back.info.counts,
+        Counts {
+            blocks: 3,
+            annotations: 1,
+            sentences: 1,
+            mentions: 1,
+            claims: 1
+        }
+    );
+    assert_eq!(
+        store.mention_kind_counts().unwrap(),
+        vec![("date".to_string(), 1)]
+    );
+    assert_eq!(
+        store.claim_predicate_counts().unwrap(),
+        vec![("signed".to_string(), 1)]
+    );
+    let hits = store.search("pilots", 5).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].block, 2);
+    assert_eq!(
+        hits[0].span.slice(&it.doc.text),
+        "The two ports agreed to share pilots."
+    );
+}
+
+#[test]
+fn same_content_is_unchanged_and_writes_nothing() {
+    let mut store = Store::memory().unwrap();
+    let it = item("aaaa", "x.txt", "First wording.");
+    assert_eq!(store.ingest(&it).unwrap(), Outcome::New);
+    assert_eq!(store.ingest(&it).unwrap(), Outcome::Unchanged);
+    let stats = store.stats().unwrap();
+    assert_eq!(stats.documents, 1);
+    assert_eq!(stats.superseded, 0);
+    assert_eq!(stats.counts.blocks, 3);
+}
+
+#[test]
+fn new_content_at_a_path_supersedes_and_retires_derived_data() {
+    let mut store = Store::memory().unwrap();
+    let old = item("aaaa", "x.txt", "The old wording mentions lighthouses.");
+    let new = item("bbbb", "x.txt", "The new wording mentions ferries.");
+    store.ingest(&old).unwrap();
+    assert_eq!(
+        store.ingest(&new).unwrap(),
+        Outcome::NewVersion {
+            superseded: vec!["aaaa".into()]
+        }
+    );
+    let docs = store.documents().unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].id, "bbbb");
+    assert_eq!(store.all_versions().unwrap().len(), 2);
+    let claims = store.all_claims().unwrap();
+    assert_eq!(claims.len(), 1);
+    assert_eq!(claims[0].0.id, "bbbb");
+    assert_eq!(claims[0].1[0].source.doc, "bbbb");
+    assert!(store.search("lighthouses", 5).unwrap().is_empty());
+    assert_eq!(store.search("ferries", 5).unwrap().len(), 1);
+    // The old version is still there for its citations.
+    let old_back = store.document("aaaa").unwrap().unwrap();
+    assert_eq!(old_back.info.superseded_by.as_deref(), Some("bbbb"));
+    assert!(!store.has_document("aaaa").unwrap());
+    assert_eq!(store.stats().unwrap().superseded, 1);
+    assert!(store.consistency_problems().unwrap().is_empty());
+}
+
+#[test]
+fn missing_derived_rows_are_reported() {
+    let mut store = Store::memory().unwrap();
+    store.ingest(&item("aaaa", "x.txt", "Text.")).unwrap();
+    assert!(store.consistency_problems().unwrap().is_empty());
+    match &store.backend {
+        Backend::Sqlite(c) => {
+            c.execute("DELETE FROM sentences", []).unwrap();
+        }
+    }
+    let problems = store.consistency_problems().unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("sentences"), "{problems:?}");
+}
+
+#[test]
+fn reverted_content_becomes_current_again() {
+    let mut store = Store::memory().unwrap();
+    let a = item("aaaa", "x.txt", "Version one.");
+    let b = item("bbbb", "x.txt", "Version two.");
+    store.ingest(&a).unwrap();
+    store.ingest(&b).unwrap();
+    assert_eq!(
+        store.ingest(&a).unwrap(),
+        Outcome::NewVersion {
+            superseded: vec!["bbbb".into()]
+        }
+    );
+    let ids: Vec<String> = store
+        .documents()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(ids, vec!["aaaa".to_string()]);
+    assert_eq!(store.search("one", 5).unwrap().len(), 1);
+    assert_eq!(store.all_versions().unwrap().len(), 2);
+}
+
+#[test]
+fn a_failed_transaction_writes_nothing() {
+    let mut store = Store::memory().unwrap();
+    let it = item("aaaa", "x.txt", "Kept out.");
+    let r: Result<()> = store.transaction(|tx| {
+        tx.ingest(&it)?;
+        Err(StoreError::NotFound { id: "boom".into() })
+    });
+    assert!(matches!(r, Err(StoreError::NotFound { .. })));
+    assert!(store.documents().unwrap().is_empty());
+    assert!(store.search("kept", 5).unwrap().is_empty());
+    // And a successful one commits both documents together.
+    let other = item("bbbb", "y.txt", "Let in.");
+    store
+        .transaction(|tx| -> Result<()> {
+            tx.ingest(&it)?;
+            tx.ingest(&other)?;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(store.documents().unwrap().len(), 2);
+}
+
+#[test]
+fn prefixes_resolve_or_are_ambiguous() {
+    let mut store = Store::memory().unwrap();
+    store.ingest(&item("ab12", "a.txt", "One.")).unwrap();
+    store.ingest(&item("ab34", "b.txt", "Two.")).unwrap();
+    assert!(matches!(
+        store.document("ab"),
+        Err(StoreError::Ambiguous { count: 2, .. })
+    ));
+    assert_eq!(store.resolve_id("ab3").unwrap().as_deref(), Some("ab34"));
+    assert!(store.document("zz").unwrap().is_none());
+    assert!(store.document("").unwrap().is_none());
+}
+
+#[test]
+fn replace_claims_needs_a_document() {
+    let mut store = Store::memory().unwrap();
+    assert!(matches!(
+        store.replace_claims("nope", &[]),
+        Err(StoreError::NotFound { .. })
+    ));
+    let it = item("aaaa", "x.txt", "Text.");
+    store.ingest(&it).unwrap();
+    store.replace_claims("aaaa", &[]).unwrap();
+    assert!(store.claims("aaaa").unwrap().is_empty());
+    assert_eq!(store.doc_info("aaaa").unwrap().unwrap().counts.claims, 0);
+}
+
+#[test]
+fn bad_search_syntax_is_an_error_not_a_panic() {
+    let mut store = Store::memory().unwrap();
+    store.ingest(&item("aaaa", "x.txt", "Words.")).unwrap();
+    assert!(matches!(
+        store.search("\"unbalanced", 5),
+        Err(StoreError::Search { .. })
+    ));
+}
+
+#[test]
+fn file_store_migrates_uses_wal_and_keeps_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.db");
+    {
+        let mut store = Store::open(&path).unwrap();
+        store.ingest(&item("aaaa", "x.txt", "Durable.")).unwrap();
+    }
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.documents().unwrap().len(), 1);
+    assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
+}
+
+#[test]
+fn a_newer_schema_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+    }
+    let err = Store::open(&path).unwrap_err();
+    match &err {
+        StoreError::TooNew {
+            found, supported, ..
+        } => {
+            assert_eq!(*found, SCHEMA_VERSION + 1);
+            assert_eq!(*supported, SCHEMA_VERSION);
+        }
+        other => panic!("expected TooNew, got {other:?}"),
+    }
+    assert!(err.to_string().contains("future.db"), "{err}");
+    // Refusing must not have migrated or switched the journal mode.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_ne!(mode, "wal");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_an_open_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    std::fs::write(&path, "this is plainly not an SQLite database, just words").unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
+}
+
+#[test]
+fn fts5_is_compiled_in() {
+    let store = Store::memory().unwrap();
+    match &store.backend {
+        Backend::Sqlite(c) => {
+            let yes: i64 = c
+                .query_row("SELECT sqlite_compileoption_used('ENABLE_FTS5')", [], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            assert_eq!(yes, 1);
+        }
+    }
+}

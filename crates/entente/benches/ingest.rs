@@ -1,0 +1,75 @@
+//! Ingest throughput: the bundled sample corpus (in memory), and the
+//! reference corpus `../shared/corpus` when it is there (from disk into a
+//! file database, as `entente ingest` does). Each run checks its result.
+//!
+//! `cargo bench -p entente --bench ingest`; set `ENTENTE_BENCH_CORPUS` to
+//! measure another folder.
+
+#![allow(clippy::unwrap_used)]
+
+use entente::ingest::{ingest_bytes, ingest_paths, IngestOptions};
+use entente_store::Store;
+use std::path::PathBuf;
+
+fn main() {
+    divan::main();
+}
+
+#[divan::bench(sample_count = 20)]
+fn sample_corpus(bencher: divan::Bencher) {
+    let corpus = entente::demo::corpus();
+    bencher.bench_local(|| {
+        let mut store = Store::memory().unwrap();
+        let s = ingest_bytes(&mut store, corpus, &IngestOptions::default(), &mut |_| {}).unwrap();
+        assert_eq!(s.new as usize, corpus.len());
+        assert_eq!(store.documents().unwrap().len(), corpus.len());
+    });
+}
+
+/// The reference corpus, if present: `ENTENTE_BENCH_CORPUS`, else
+/// `../shared/corpus` beside the workspace.
+fn reference_corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("ENTENTE_BENCH_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
+        });
+    dir.is_dir().then_some(dir)
+}
+
+/// Supported files under `dir`, as the walk counts them.
+fn supported_files(dir: &PathBuf) -> usize {
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_type().is_file() && entente_source::Format::from_path(e.path()).is_some()
+        })
+        .count()
+}
+
+#[divan::bench(sample_count = 10)]
+fn reference_corpus_to_file_db(bencher: divan::Bencher) {
+    let Some(dir) = reference_corpus() else {
+        eprintln!("no reference corpus; skipping");
+        return;
+    };
+    let n = supported_files(&dir);
+    bencher
+        .with_inputs(|| tempfile::tempdir().unwrap())
+        .bench_local_values(|tmp| {
+            let mut store = Store::open(tmp.path().join("bench.db")).unwrap();
+            let s = ingest_paths(
+                &mut store,
+                std::slice::from_ref(&dir),
+                &IngestOptions::default(),
+                &mut |_| {},
+            )
+            .unwrap();
+            assert_eq!(s.new as usize, n);
+            assert_eq!(s.failed, 0);
+            assert_eq!(store.documents().unwrap().len(), n);
+            tmp
+        });
+}
