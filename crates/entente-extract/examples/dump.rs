@@ -9,6 +9,9 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let show_m = args.iter().any(|a| a == "--mentions");
     let show_c = args.iter().any(|a| a == "--claims");
+    let facts_out = args.iter().find_map(|a| a.strip_prefix("--facts-out="));
+    let quiet = facts_out.is_some();
+    let mut all = entente_extract::facts::Facts::default();
     for a in args.iter().filter(|a| !a.starts_with("--")) {
         let path = Path::new(a);
         let Ok(bytes) = std::fs::read(path) else {
@@ -23,7 +26,15 @@ fn main() {
             }
         };
         let rec = entente_recognise::recognise(&doc);
-        println!("== {a}");
+        if !quiet {
+            println!("== {a}");
+        }
+        if args.iter().any(|a| a == "--blocks") {
+            for b in &doc.blocks {
+                let t: String = b.span.slice(&doc.text).chars().take(70).collect();
+                println!("  B {:?} sec={:?} {:?}", b.kind, b.section, t);
+            }
+        }
         if show_m {
             for m in &rec.mentions {
                 println!("  M {:?} {:?}", m.span.slice(&doc.text), m.kind);
@@ -45,11 +56,26 @@ fn main() {
             }
         }
         let f = entente_extract::facts::document_facts(&claims);
+        let key = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_string();
+        all.documents.insert(key, f.clone());
+        if quiet {
+            continue;
+        }
         for ag in &f.agreements {
             println!("  A {}", serde_json::to_string(ag).unwrap_or_default());
         }
         for ev in &f.events {
             println!("  E {}", serde_json::to_string(ev).unwrap_or_default());
+        }
+    }
+    if let Some(out) = facts_out {
+        let json = serde_json::to_string_pretty(&all).unwrap_or_default();
+        if let Err(e) = std::fs::write(out, json) {
+            eprintln!("{out}: {e}");
         }
     }
 }

@@ -157,6 +157,8 @@ struct SentInfo {
     span: Span,
     section: Option<u32>,
     heading: bool,
+    /// The heading level, for headings (a title counts as level 0).
+    level: Option<u8>,
     boilerplate: bool,
 }
 
@@ -171,6 +173,8 @@ struct Engine<'a> {
     pair: Vec<Value>,
     /// Section -> (heading year, heading sentence index).
     heading_year: HashMap<u32, String>,
+    /// Section -> the last date its heading gives, as EDTF.
+    heading_date: HashMap<u32, String>,
     section_entity: HashMap<u32, usize>,
     /// Agreement mention span -> entity.
     mention_entity: Vec<(Span, usize)>,
@@ -187,23 +191,25 @@ struct Engine<'a> {
 /// `doc_id` is recorded in each claim's citation. Never panics, whatever the
 /// text and mentions.
 pub fn extract(doc_id: &str, doc: &Document, rec: &Recognition) -> Vec<Claim> {
-    let has_names = rec
+    // The fallback name finder fills in names the recogniser did not give
+    // (it may not know every naming pattern yet); a recognised mention
+    // always wins where both overlap.
+    let mut rec = rec.clone();
+    let known: Vec<Span> = rec
         .mentions
         .iter()
-        .any(|m| matches!(m.kind, MentionKind::Agreement(_)));
-    if has_names {
-        let mut e = Engine::new(doc_id, doc, rec);
-        e.run();
-        return e.claims;
-    }
-    // No agreement names from the recogniser: use the fallback finder.
-    let mut rec = rec.clone();
+        .filter(|m| matches!(m.kind, MentionKind::Agreement(_)))
+        .map(|m| m.span)
+        .collect();
     for b in &doc.blocks {
         if matches!(b.kind, BlockKind::Boilerplate) {
             continue;
         }
-        rec.mentions
-            .extend(crate::names::find(b.span.slice(&doc.text), b.span.start));
+        for m in crate::names::find(b.span.slice(&doc.text), b.span.start) {
+            if !known.iter().any(|k| k.overlaps(&m.span)) {
+                rec.mentions.push(m);
+            }
+        }
     }
     rec.mentions
         .sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
@@ -272,6 +278,11 @@ impl<'a> Engine<'a> {
                     heading: block.is_some_and(|b| {
                         matches!(b.kind, BlockKind::Heading { .. } | BlockKind::Title)
                     }),
+                    level: block.and_then(|b| match b.kind {
+                        BlockKind::Heading { level } => Some(level),
+                        BlockKind::Title => Some(0),
+                        _ => None,
+                    }),
                     boilerplate: block.is_some_and(|b| matches!(b.kind, BlockKind::Boilerplate)),
                 }
             })
@@ -286,6 +297,7 @@ impl<'a> Engine<'a> {
             main: None,
             pair: Vec::new(),
             heading_year: HashMap::new(),
+            heading_date: HashMap::new(),
             section_entity: HashMap::new(),
             mention_entity: Vec::new(),
             name_dates: Vec::new(),
@@ -345,6 +357,7 @@ impl<'a> Engine<'a> {
             self.resolve_agreements(i, &s);
             self.sentence(i, &s);
         }
+        self.parent_headings();
         self.settle_events();
         self.declare_entities();
     }
@@ -421,14 +434,11 @@ impl<'a> Engine<'a> {
             let (true, Some(sec)) = (s.heading, s.section) else {
                 continue;
             };
-            if let Some(y) = self
-                .rec
-                .mentions_in(s.span)
-                .filter_map(date_of)
-                .filter_map(edtf_year)
-                .last()
-            {
-                self.heading_year.entry(sec).or_insert_with(|| y.to_string());
+            if let Some(d) = self.rec.mentions_in(s.span).filter_map(date_of).last() {
+                if let Some(y) = edtf_year(d) {
+                    self.heading_year.entry(sec).or_insert_with(|| y.to_string());
+                }
+                self.heading_date.entry(sec).or_insert_with(|| d.to_string());
             }
         }
     }
@@ -597,12 +607,40 @@ impl<'a> Engine<'a> {
         format!("{} {}", quals.join(" "), inst).trim().to_string()
     }
 
+    /// Corrects a mention's reading where the text shows more: a bare
+    /// instrument word ("Treaty") is an anaphor, and only a capitalised
+    /// ordinal ("the First Treaty", not "the first treaty Korea signed")
+    /// makes a series member.
+    fn normalise_mention(&self, m: &Mention, a: &AgreementMention) -> AgreementMention {
+        let mut a = a.clone();
+        let toks = name_tokens(&a.name);
+        let has_ordinal_word = toks.first().is_some_and(|t| ordinal_word(t).is_some());
+        let bare = toks.len() == 1 || (toks.len() == 2 && has_ordinal_word);
+        if bare {
+            a.reference = true;
+        }
+        if a.ordinal.is_some() {
+            let text = self.text(m.span);
+            let capitalised = text
+                .split_whitespace()
+                .any(|w| ordinal_word(w).is_some() && w.chars().next().is_some_and(char::is_uppercase));
+            if !capitalised {
+                a.ordinal = None;
+            }
+        }
+        a
+    }
+
     /// Assigns every agreement mention of a sentence to an entity and keeps
     /// the section's current agreement up to date.
     fn resolve_agreements(&mut self, i: usize, s: &SentInfo) {
         let ms: Vec<&Mention> = self.mentions_in(s.span);
         for m in ms {
             let Some(a) = agreement_of(m) else { continue };
+            if self.lex.not_agreement(&a.name) {
+                continue;
+            }
+            let a = &self.normalise_mention(m, a);
             let e = if a.reference {
                 self.entity_for_reference(i, m.span, a, s.section)
             } else {
@@ -664,7 +702,10 @@ impl<'a> Engine<'a> {
             let is_series = main_is_series && Some(i) == self.main;
             let (sent, span) = e.first;
             let sspan = self.sents.get(sent).map(|s| s.span).unwrap_or(span);
-            let conf = if e.from_reference { 0.6 } else if e.indefinite { 0.5 } else { 0.9 };
+            // A name in lower case ("a joint declaration of cooperation")
+            // is a description, kept only when it is dated.
+            let described = e.indefinite || e.name.chars().next().is_some_and(char::is_lowercase);
+            let conf = if e.from_reference { 0.6 } else if described { 0.5 } else { 0.9 };
             self.push(
                 format!("agreement:{i}"),
                 "agreement",
@@ -675,7 +716,7 @@ impl<'a> Engine<'a> {
                     "main": Some(i) == self.main,
                     "series": series.map(|s| format!("agreement:{s}")),
                     "is_series": is_series || e.plural,
-                    "indefinite": e.indefinite,
+                    "indefinite": described,
                     "mentions": e.mentions,
                 }),
                 e.year.map(|y| y.to_string()),
@@ -1220,18 +1261,36 @@ impl Engine<'_> {
     fn event(&mut self, i: usize, s: &SentInfo, kind: &str, trig: Span, zone: Span, rule: &str, prec: f32) {
         let mut dates: Vec<(String, f32)> = Vec::new();
         if s.heading {
-            // A heading names the event; the first date of that year in the
-            // section under it gives the day.
-            let year = self.section_year(s);
-            let found = self
-                .sents
-                .iter()
-                .skip(i + 1)
-                .take_while(|x| x.section == s.section && !x.heading)
-                .flat_map(|x| self.rec.mentions_in(x.span).filter_map(date_of))
-                .find(|d| year.as_deref().is_none_or(|y| edtf_year(d) == Some(y)))
-                .map(str::to_string)
-                .or(year);
+            // A heading names the event and dates it. A full date in the
+            // heading stands; otherwise the one date of that year the
+            // section gives, and when it gives several, the heading's own
+            // (often the year alone): the text does not say which day.
+            let hdate = s.section.and_then(|sec| self.heading_date.get(&sec).cloned());
+            let found = match hdate {
+                Some(d) if precision(&d) == 3 => Some(d),
+                hd => {
+                    let mut days: Vec<&str> = Vec::new();
+                    for x in self
+                        .sents
+                        .iter()
+                        .skip(i + 1)
+                        .take_while(|x| x.section == s.section && !x.heading)
+                    {
+                        for d in self.rec.mentions_in(x.span).filter_map(date_of) {
+                            let fits = hd.as_deref().is_none_or(|h| year_within(d, h));
+                            if fits && precision(d) == 3 && !days.contains(&d) {
+                                days.push(d);
+                            }
+                        }
+                    }
+                    match (days.as_slice(), hd) {
+                        ([one], _) => Some(one.to_string()),
+                        (_, Some(h)) => Some(h),
+                        ([first, ..], None) => Some(first.to_string()),
+                        ([], None) => None,
+                    }
+                }
+            };
             if let Some(d) = found {
                 dates.push((d, SECTION_FACTOR));
             }
@@ -1316,6 +1375,55 @@ impl Engine<'_> {
         }
     }
 
+    /// A top-level heading that names an event kind and no date
+    /// ("Recognition", "Consular Presence") heads a list of such events: its
+    /// first subsection is one even when its own heading names no kind
+    /// ("First Official Interaction, 1903.").
+    fn parent_headings(&mut self) {
+        let mut parent: Option<(String, bool)> = None;
+        let mut top: Option<u8> = None;
+        for i in 0..self.sents.len() {
+            let Some(s) = self.sents.get(i).cloned() else { continue };
+            let (true, Some(level)) = (s.heading, s.level) else { continue };
+            if level == 0 {
+                continue;
+            }
+            // The first heading of a new block starts it; later sentences of
+            // one heading block are the same heading.
+            let first_of_block = i == 0
+                || self.rec.sentences.get(i - 1).map(|p| p.block) != self.rec.sentences.get(i).map(|p| p.block);
+            if !first_of_block {
+                continue;
+            }
+            let top_level = *top.get_or_insert(level);
+            if level <= top_level {
+                let text = self.text(s.span);
+                let dated = self.rec.mentions_in(s.span).any(|m| date_of(m).is_some());
+                let kind = self
+                    .lex
+                    .hits(text)
+                    .into_iter()
+                    .find_map(|h| h.predicate.strip_prefix("event:").map(str::to_string));
+                parent = kind.filter(|_| !dated).map(|k| (k, false));
+                continue;
+            }
+            let Some((kind, used)) = parent.as_mut() else { continue };
+            if *used {
+                continue;
+            }
+            *used = true;
+            let kind = kind.clone();
+            let has_own = self.claims.iter().any(|c| {
+                c.predicate == "event"
+                    && c.value.get("heading").and_then(Value::as_bool) == Some(true)
+                    && c.value.get("section").and_then(Value::as_u64) == s.section.map(u64::from)
+            });
+            if !has_own {
+                self.event(i, &s, &kind, s.span, s.span, "event.parent-heading", 0.7);
+            }
+        }
+    }
+
     /// Structure is evidence: when headings name the events ("Diplomatic
     /// Relations Severed, 1980."), they are the document's inventory. A
     /// prose event of the heading's kind in its section gives the heading
@@ -1361,7 +1469,12 @@ impl Engine<'_> {
                 refined.push(h);
             }
             if let Some(c) = self.claims.get_mut(j) {
-                c.confidence *= 0.2;
+                // Refining evidence, or an event the headings do not list:
+                // kept, but weaker.
+                // Meetings are not what such headings list, so an unlisted
+                // one is most often a passing mention.
+                let meeting = c.value.get("kind").and_then(Value::as_str) == Some("meeting");
+                c.confidence *= if target.is_some() || meeting { 0.2 } else { 0.5 };
             }
         }
     }

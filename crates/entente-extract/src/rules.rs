@@ -13,6 +13,7 @@ const PROVISIONS: &str = include_str!("../../../data/rules/provisions.tsv");
 const INFOBOX: &str = include_str!("../../../data/rules/infobox.tsv");
 const INDICATORS: &str = include_str!("../../../data/rules/indicators.tsv");
 const BLOCKERS: &str = include_str!("../../../data/rules/blockers.tsv");
+const NOT_AGREEMENTS: &str = include_str!("../../../data/rules/not_agreements.tsv");
 /// The examples file the rule test runs.
 pub const EXAMPLES: &str = include_str!("../../../data/rules/examples.tsv");
 
@@ -95,6 +96,8 @@ pub struct Lexicon {
     pub indicators: Vec<IndicatorRule>,
     /// Predicate -> patterns on the text after a trigger that block it.
     pub blockers: Vec<(String, Regex)>,
+    /// Names that are not agreed instruments ("Roadmap on ...").
+    pub not_agreements: Vec<Regex>,
 }
 
 /// A trigger found in a text: byte range relative to that text.
@@ -229,7 +232,23 @@ impl Lexicon {
                 compile("blockers.tsv", line, pattern, false)?,
             ));
         }
+        for (line, cols) in rows(NOT_AGREEMENTS) {
+            let [pattern] = cols[..] else {
+                return Err(RuleError::Columns {
+                    file: "not_agreements.tsv",
+                    line,
+                    expected: 1,
+                });
+            };
+            lex.not_agreements
+                .push(compile("not_agreements.tsv", line, pattern, false)?);
+        }
         Ok(lex)
+    }
+
+    /// Whether a name is not an agreed instrument ("Roadmap on X").
+    pub fn not_agreement(&self, name: &str) -> bool {
+        self.not_agreements.iter().any(|re| re.is_match(name))
     }
 
     /// The trigger rule behind a hit.
@@ -397,6 +416,15 @@ mod tests {
         let hits = lex.hits("They agreed to open negotiations.");
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].predicate, "event:negotiations_opened");
+    }
+
+    #[test]
+    fn non_agreements() {
+        let lex = lexicon();
+        assert!(lex.not_agreement("Roadmap on Lusitanian Cooperation"));
+        assert!(lex.not_agreement("Declaration of War against Spain"));
+        assert!(!lex.not_agreement("Treaty of Evora"));
+        assert!(!lex.not_agreement("Joint Declaration on Fisheries"));
     }
 
     #[test]

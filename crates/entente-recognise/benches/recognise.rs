@@ -214,3 +214,31 @@ fn shared_corpus(bencher: Bencher) {
         .unwrap_or_else(|| repo().join("../shared/corpus"));
     bench_docs(bencher, read_folder(&dir));
 }
+
+/// The sentence splitter alone, on 10 MB of generated text.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn stage_sentences(bencher: Bencher) {
+    let doc = generated(10_000_000);
+    let want = entente_recognise::sentences::split(&doc).len();
+    assert!(want > 0);
+    bencher.counter(BytesCount::new(doc.text.len())).bench(|| {
+        assert_eq!(
+            entente_recognise::sentences::split(divan::black_box(&doc)).len(),
+            want
+        )
+    });
+}
+
+/// The date recogniser alone, on 10 MB of generated text.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn stage_dates(bencher: Bencher) {
+    let doc = generated(10_000_000);
+    let want = entente_recognise::dates::find(&doc, &[]).len();
+    assert!(want > 0);
+    bencher.counter(BytesCount::new(doc.text.len())).bench(|| {
+        assert_eq!(
+            entente_recognise::dates::find(divan::black_box(&doc), &[]).len(),
+            want
+        )
+    });
+}

@@ -9,6 +9,7 @@ use std::path::Path;
 fn main() {
     let mut verbose = false;
     let mut show = String::new();
+    let mut all_text = String::new();
     let (mut pl_gold, mut pl_found, mut pe_gold, mut pe_found) = (0, 0, 0, 0);
     let mut unknown = 0;
     let mut bytes_total = 0usize;
@@ -34,6 +35,8 @@ fn main() {
                 continue;
             }
         };
+        all_text.push_str(&doc.text);
+        all_text.push_str("\n\n");
         let t = std::time::Instant::now();
         let places: Vec<_> = place::find_in(&doc.text);
         let pols: Vec<_> = polity::find_in(&doc.text);
@@ -87,6 +90,24 @@ fn main() {
             }
         }
     }
+    // Per-finder throughput on the concatenated text, after a warm-up.
+    let _ = polity::find_in("warm up Japan");
+    let _ = person::find_in("warm up John Smith");
+    let _ = place::find_in("warm up Paris");
+    let _ = entente_recognise::agreement::find_in("warm up Treaty");
+    let all_text = all_text.repeat(10);
+    let mb = all_text.len() as f64 / 1e6;
+    let time = |f: &dyn Fn(&str) -> usize| {
+        let t = std::time::Instant::now();
+        let n = f(&all_text);
+        (n, mb / t.elapsed().as_secs_f64().max(1e-9))
+    };
+    println!("{mb:.2} MB of text");
+    println!("scan    {:?}", time(&|t| entente_recognise::gazetteer::gazetteer().scan(t).len()));
+    println!("polity  {:?}", time(&|t| polity::find_in(t).len()));
+    println!("place   {:?}", time(&|t| place::find_in(t).len()));
+    println!("person  {:?}", time(&|t| person::find_in(t).len()));
+    println!("agreem. {:?}", time(&|t| entente_recognise::agreement::find_in(t).len()));
     println!(
         "place {pl_found}/{pl_gold} = {:.3}; person {pe_found}/{pe_gold} = {:.3}; unknown places {unknown}; {:.1} MB/s (4 finders)",
         pl_found as f64 / pl_gold.max(1) as f64,

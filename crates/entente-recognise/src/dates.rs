@@ -220,6 +220,8 @@ struct Era {
 
 struct Tables {
     months: Vec<(String, u8)>,
+    /// Every form the regex accepts (as written, capitalised, capitals).
+    month_forms: std::collections::HashMap<String, u8>,
     eras: Vec<Era>,
     approx: Vec<String>,
     /// (lowercase form, value)
@@ -268,7 +270,7 @@ pub(crate) fn examples(src: &str) -> Vec<(&str, Vec<&str>)> {
 }
 
 static TABLES: LazyLock<Tables> = LazyLock::new(|| {
-    let months = rows(MONTHS_TSV)
+    let months: Vec<(String, u8)> = rows(MONTHS_TSV)
         .filter_map(|r| Some((r.first()?.to_string(), r.get(1)?.parse().ok()?)))
         .collect();
     let mut eras: Vec<Era> = rows(ERAS_TSV)
@@ -286,8 +288,15 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
     for (e, next) in eras.iter_mut().zip(starts.iter().skip(1)) {
         e.last = Some(next - e.first + 1);
     }
+    let mut month_forms: std::collections::HashMap<String, u8> = std::collections::HashMap::new();
+    for (f, n) in &months {
+        for v in [f.clone(), capitalised(f), f.to_uppercase()] {
+            month_forms.entry(v).or_insert(*n);
+        }
+    }
     let mut t = Tables {
         months,
+        month_forms,
         eras,
         approx: Vec::new(),
         qualifiers: Vec::new(),
@@ -334,7 +343,7 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
 /// regex prefers "September" to "Sep".
 fn alternation<'a>(forms: impl IntoIterator<Item = &'a str>) -> String {
     let mut v: Vec<&str> = forms.into_iter().filter(|f| !f.is_empty()).collect();
-    v.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    v.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     v.dedup();
     v.iter()
         .map(|f| regex::escape(f))
@@ -352,19 +361,34 @@ fn capitalised(s: &str) -> String {
 
 /// The atom regex. `None` only if the data files make an invalid pattern,
 /// which a test rules out.
+/// The compiled atom regex, for benchmarks and diagnostics.
+#[doc(hidden)]
+pub fn atom_regex() -> Option<&'static Regex> {
+    ATOM.as_ref()
+}
+
+/// The names of the atom regex's groups, by index.
+static ATOM_NAMES: LazyLock<Vec<Option<&'static str>>> = LazyLock::new(|| {
+    ATOM.as_ref()
+        .map(|r| r.capture_names().collect())
+        .unwrap_or_default()
+});
+
 static ATOM: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let t = &*TABLES;
     // Month names match as written, capitalised or in capitals; never
     // lower-cased English, so "may" and "march" stay verbs.
-    let mut month_forms = Vec::new();
-    for (f, _) in &t.months {
-        month_forms.push(f.clone());
-        month_forms.push(capitalised(f));
-        month_forms.push(f.to_uppercase());
-    }
-    let month = alternation(month_forms.iter().map(String::as_str));
-    let approx = alternation(t.approx.iter().map(String::as_str));
-    let qual = alternation(t.qualifiers.iter().map(|(f, _)| f.as_str()));
+    let month = alternation(t.month_forms.keys().map(String::as_str));
+    // Explicit case variants rather than `(?i)`: Unicode case folding
+    // would multiply the automaton's states for nothing.
+    let cased = |forms: &mut dyn Iterator<Item = &str>| {
+        let all: Vec<String> = forms
+            .flat_map(|f| [f.to_string(), capitalised(f), f.to_uppercase()])
+            .collect();
+        alternation(all.iter().map(String::as_str))
+    };
+    let approx = cased(&mut t.approx.iter().map(String::as_str));
+    let qual = cased(&mut t.qualifiers.iter().map(|(f, _)| f.as_str()));
     let kanji = alternation(t.eras.iter().map(|e| e.kanji.as_str()));
     let roman = alternation(
         t.eras
@@ -384,7 +408,7 @@ static ATOM: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let ord = r"(?:st|nd|rd|th|er|e)?";
     let dash = r"[–—-]";
     let prefix = format!(
-        r"(?:(?P<approx>(?i:{approx}))\s+)?(?:(?:(?i:the)\s+)?(?P<qual>(?i:{qual}))(?:\s+|-)(?:(?i:the)\s+)?)?"
+        r"(?:(?P<approx>{approx})\s+)?(?:(?:[Tt]he\s+)?(?P<qual>{qual})(?:\s+|-)(?:the\s+)?)?"
     );
     let alts = [
         r"(?P<iso_y>[0-9]{4})-(?P<iso_m>[0-9]{2})-(?P<iso_d>[0-9]{2})".to_string(),
@@ -407,8 +431,8 @@ static ATOM: LazyLock<Option<Regex>> = LazyLock::new(|| {
         ),
         r"(?P<jmd_m>[0-9]{1,2})月(?P<jmd_d>[0-9]{1,2})日".to_string(),
         format!(r"(?P<rera>{roman})\s+(?P<rera_n>[0-9]{{1,2}})"),
-        r"(?:(?i:the)\s+)?(?P<dec>[0-9]{3}0)'?s".to_string(),
-        r"(?:(?i:the)\s+)?(?P<cent>[0-9]{1,2})(?:st|nd|rd|th)[\s-](?i:century)".to_string(),
+        r"(?:[Tt]he\s+)?(?P<dec>[0-9]{3}0)'?s".to_string(),
+        r"(?:[Tt]he\s+)?(?P<cent>[0-9]{1,2})(?:st|nd|rd|th)[\s-][Cc]entury".to_string(),
         r"(?P<year>[0-9]{4})".to_string(),
     ];
     let pattern = format!("{prefix}(?:{})", alts.join("|"));
@@ -434,26 +458,25 @@ fn char_after(hay: &str, at: usize) -> Option<char> {
     hay.get(at..).and_then(|s| s.chars().next())
 }
 
-/// The word just before `at` (skipping spaces), lower-cased, with its
-/// trailing period.
-fn word_before(hay: &str, at: usize) -> String {
+/// The word just before `at` (skipping spaces), with its trailing period.
+fn word_before(hay: &str, at: usize) -> &str {
     let s = hay.get(..at).unwrap_or("").trim_end();
     let start = s
         .char_indices()
         .rev()
         .find(|&(_, c)| c.is_whitespace() || c == '(')
         .map_or(0, |(i, c)| i + c.len_utf8());
-    s.get(start..).unwrap_or("").to_lowercase()
+    s.get(start..).unwrap_or("")
 }
 
-/// The word just after `at` (skipping spaces), lower-cased, letters only.
-fn word_after(hay: &str, at: usize) -> String {
+/// The word just after `at` (skipping spaces), letters and digits only.
+fn word_after(hay: &str, at: usize) -> &str {
     let s = hay.get(at..).unwrap_or("").trim_start();
-    s.chars()
-        .take_while(|c| c.is_alphanumeric())
-        .take(32)
-        .collect::<String>()
-        .to_lowercase()
+    let end = s
+        .char_indices()
+        .find(|&(_, c)| !c.is_alphanumeric())
+        .map_or(s.len(), |(i, _)| i);
+    s.get(..end).unwrap_or("")
 }
 
 /// Is the match at `hay[start..end]` glued to a neighbouring word or number?
@@ -522,10 +545,7 @@ fn num<T: std::str::FromStr>(c: &Captures<'_>, name: &str) -> Option<T> {
 
 fn month_of(t: &Tables, c: &Captures<'_>, name: &str) -> Option<u8> {
     let m = c.name(name)?.as_str();
-    t.months
-        .iter()
-        .find(|(f, _)| f == m || capitalised(f) == m || f.to_uppercase() == m)
-        .map(|&(_, n)| n)
+    t.month_forms.get(m).copied()
 }
 
 fn plausible_year(y: i16) -> bool {
@@ -548,14 +568,24 @@ fn read(t: &Tables, c: &Captures<'_>, hay: &str, start: usize, end: usize) -> Re
         Some(d) => Read::Atom(Value::Date(d), false),
         None => Read::Skip,
     };
-    if c.name("iso_y").is_some() {
+    // The first group that took part names the alternative that matched.
+    let alt = (1..c.len())
+        .filter_map(|i| c.get(i).map(|_| i))
+        .filter_map(|i| ATOM_NAMES.get(i).copied().flatten())
+        .find(|n| *n != "approx" && *n != "qual")
+        .unwrap_or("");
+    if let Some(ym) = c.name("year") {
+        return bare_year(t, hay, ym.start(), ym.end());
+    }
+    let _ = (start, end);
+    if alt == "iso_y" {
         let (Some(y), Some(m), Some(d)) = (year("iso_y"), num(c, "iso_m"), num(c, "iso_d")) else {
             return Read::Retry;
         };
         return date(day(y, m, d));
     }
-    if c.name("yy1").is_some() || c.name("ys1").is_some() {
-        let (a, b) = if c.name("yy1").is_some() {
+    if alt == "yy1" || alt == "ys1" {
+        let (a, b) = if alt == "yy1" {
             (year("yy1"), year("yy2"))
         } else {
             let a = year("ys1");
@@ -573,7 +603,7 @@ fn read(t: &Tables, c: &Captures<'_>, hay: &str, start: usize, end: usize) -> Re
         ("dr_d1", "dr_d2", "dr_m", "dr_y"),
         ("mr_d1", "mr_d2", "mr_m", "mr_y"),
     ] {
-        if c.name(d1).is_some() {
+        if alt == d1 || alt == m {
             let (Some(d1), Some(d2), Some(m)) =
                 (num::<u8>(c, d1), num::<u8>(c, d2), month_of(t, c, m))
             else {
@@ -601,7 +631,7 @@ fn read(t: &Tables, c: &Captures<'_>, hay: &str, start: usize, end: usize) -> Re
         }
     }
     for (d, m, y) in [("dmy_d", "dmy_m", "dmy_y"), ("mdy_d", "mdy_m", "mdy_y")] {
-        if c.name(d).is_some() {
+        if alt == d || alt == m {
             let (Some(d), Some(m)) = (num::<u8>(c, d), month_of(t, c, m)) else {
                 return Read::Retry;
             };
@@ -622,19 +652,19 @@ fn read(t: &Tables, c: &Captures<'_>, hay: &str, start: usize, end: usize) -> Re
             };
         }
     }
-    if c.name("my_m").is_some() {
+    if alt == "my_m" {
         return match (year("my_y"), month_of(t, c, "my_m")) {
             (Some(y), Some(m)) => date(EdtfDate::month(y, m)),
             _ => Read::Retry,
         };
     }
-    if c.name("jp_y").is_some() {
+    if alt == "jp_y" {
         let Some(y) = year("jp_y") else {
             return Read::Retry;
         };
         return date(japanese(y, num(c, "jp_m"), num(c, "jp_d")));
     }
-    if let Some(era) = c.name("era") {
+    if let (true, Some(era)) = (alt == "era", c.name("era")) {
         let Some(e) = t.eras.iter().find(|e| e.kanji == era.as_str()) else {
             return Read::Retry;
         };
@@ -647,7 +677,7 @@ fn read(t: &Tables, c: &Captures<'_>, hay: &str, start: usize, end: usize) -> Re
             None => Read::Skip,
         };
     }
-    if c.name("jmd_m").is_some() {
+    if alt == "jmd_m" {
         return match (num::<u8>(c, "jmd_m"), num::<u8>(c, "jmd_d")) {
             (Some(m), Some(d)) if day(2000, m, d).is_some() => Read::Atom(
                 Value::NoYear {
@@ -660,7 +690,7 @@ fn read(t: &Tables, c: &Captures<'_>, hay: &str, start: usize, end: usize) -> Re
             _ => Read::Skip,
         };
     }
-    if let Some(r) = c.name("rera") {
+    if let (true, Some(r)) = (alt == "rera", c.name("rera")) {
         let e = t
             .eras
             .iter()
@@ -673,13 +703,13 @@ fn read(t: &Tables, c: &Captures<'_>, hay: &str, start: usize, end: usize) -> Re
             _ => Read::Retry,
         };
     }
-    if c.name("dec").is_some() {
+    if alt == "dec" {
         return match year("dec") {
             Some(y) => date(Some(EdtfDate::decade(y))),
             None => Read::Retry,
         };
     }
-    if c.name("cent").is_some() {
+    if alt == "cent" {
         // The 19th century is 18XX in EDTF.
         return match num::<i16>(c, "cent") {
             Some(n @ 11..=21) => date(Some(EdtfDate {
@@ -689,24 +719,29 @@ fn read(t: &Tables, c: &Captures<'_>, hay: &str, start: usize, end: usize) -> Re
             _ => Read::Retry,
         };
     }
-    if let Some(ym) = c.name("year") {
-        let Some(y) = year("year") else {
-            return Read::Retry;
-        };
-        // Counts and references: "2000 men", "p. 1907"; but "in 1853
-        // ships came" is a year.
-        let before = word_before(hay, ym.start());
-        if t.not_before.contains(&before) {
-            return Read::Retry;
-        }
-        let after = word_after(hay, end);
-        if t.not_after.contains(&after) && !t.year_before.contains(&before) {
-            return Read::Retry;
-        }
-        let _ = start;
-        return Read::Atom(Value::Date(EdtfDate::year(y)), true);
-    }
     Read::Retry
+}
+
+/// A four-digit year standing alone at `hay[start..end]`, unless it is a
+/// count ("2000 men") or a reference ("p. 1907").
+fn bare_year(t: &Tables, hay: &str, start: usize, end: usize) -> Read {
+    let Some(y) = hay
+        .get(start..end)
+        .and_then(|s| s.parse::<i16>().ok())
+        .filter(|&y| plausible_year(y))
+    else {
+        return Read::Retry;
+    };
+    let before = word_before(hay, start);
+    if is_one_of(before, &t.not_before) {
+        return Read::Retry;
+    }
+    // "in 1853 ships came" is a year all the same.
+    let after = word_after(hay, end);
+    if is_one_of(after, &t.not_after) && !is_one_of(before, &t.year_before) {
+        return Read::Retry;
+    }
+    Read::Atom(Value::Date(EdtfDate::year(y)), true)
 }
 
 fn era_year(e: &Era, n: i16) -> Option<i16> {
@@ -721,10 +756,106 @@ fn japanese(y: i16, m: Option<u8>, d: Option<u8>) -> Option<EdtfDate> {
     }
 }
 
+/// How far before its first digit a date may start ("some time around the
+/// beginning of September 1907").
+const LOOK_BACK: usize = 72;
+/// How far after its last digit a date may end ("19th-century"); digits
+/// closer than this belong to one window.
+const LOOK_AHEAD: usize = 24;
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
+}
+
+/// Every date has an ASCII digit (or the 元 of 元年), so the regex only runs
+/// in windows around runs of digits: text without digits costs one byte scan.
 fn scan(re: &Regex, t: &Tables, hay: &str, base: usize, unit: usize, out: &mut Vec<Atom>) {
+    let bytes = hay.as_bytes();
+    // A digit, or the 元 of an era's first year (元年, "year one").
+    let digit_from = |i: usize| {
+        bytes
+            .get(i..)
+            .and_then(|b| {
+                b.iter().enumerate().position(|(k, c)| {
+                    c.is_ascii_digit()
+                        || (*c == 0xE5 && b.get(k + 1..k + 3) == Some(&[0x85, 0x83][..]))
+                })
+            })
+            .map(|p| p + i)
+    };
     let mut pos = 0;
-    while pos < hay.len() {
-        let Some(c) = re.captures_at(hay, pos) else {
+    let mut from = 0;
+    while let Some(first) = digit_from(from) {
+        let mut last = first;
+        while let Some(next) = digit_from(last + 1) {
+            if next - last > LOOK_AHEAD {
+                break;
+            }
+            last = next;
+        }
+        let start = floor_boundary(hay, first.saturating_sub(LOOK_BACK)).max(pos);
+        let end = ceil_boundary(hay, last + 1 + LOOK_AHEAD);
+        pos = scan_window(re, t, hay, end, start, base, unit, out);
+        from = end.max(last + 1);
+    }
+}
+
+/// Scans `hay[start..end]` (matches may not pass `end`); returns where the
+/// next search may start.
+#[allow(clippy::too_many_arguments)]
+fn scan_window(
+    re: &Regex,
+    t: &Tables,
+    hay: &str,
+    end: usize,
+    start: usize,
+    base: usize,
+    unit: usize,
+    out: &mut Vec<Atom>,
+) -> usize {
+    let window = hay.get(..end).unwrap_or(hay);
+    let mut pos = start;
+    while pos < window.len() {
+        // The automaton finds the span; the slower capture engine then runs
+        // on that span only, and not at all for a bare year.
+        let Some(found) = re.find_at(window, pos) else {
+            break;
+        };
+        let (s, e) = (found.start(), found.end());
+        if e - s == 4 && found.as_str().bytes().all(|b| b.is_ascii_digit()) {
+            if glued(hay, s, e) {
+                pos = skip_from(hay, s);
+                continue;
+            }
+            match bare_year(t, hay, s, e) {
+                Read::Atom(value, _) => {
+                    out.push(Atom {
+                        start: base + s,
+                        end: base + e,
+                        value,
+                        approx: false,
+                        qualifier: None,
+                        inferred: None,
+                        unit,
+                        bare_year: true,
+                    });
+                    pos = e;
+                }
+                _ => pos = skip_from(hay, s),
+            }
+            continue;
+        }
+        let Some(c) = window.get(..e).and_then(|w| re.captures_at(w, s)) else {
             break;
         };
         let Some(m) = c.get(0) else {
@@ -772,20 +903,23 @@ fn scan(re: &Regex, t: &Tables, hay: &str, base: usize, unit: usize, out: &mut V
             Read::Skip => pos = end,
         }
     }
+    pos
 }
 
 // ---------------------------------------------------------------- intervals
 
-/// Does `s` (already trimmed, lower-cased) equal one of `forms`?
+/// Does `s` equal one of `forms` (lower-cased), ignoring ASCII case?
 fn is_one_of(s: &str, forms: &[String]) -> bool {
-    forms.iter().any(|f| f == s)
+    forms
+        .iter()
+        .any(|f| f.len() == s.len() && f.eq_ignore_ascii_case(s))
 }
 
 /// The start of an opening word ("from", "between") that ends right before
 /// `at` in `hay`, if any.
 fn opener_before(t: &Tables, hay: &str, at: usize) -> Option<usize> {
     let w = word_before(hay, at);
-    if !is_one_of(&w, &t.open) {
+    if !is_one_of(w, &t.open) {
         return None;
     }
     let s = hay.get(..at)?.trim_end();
@@ -802,11 +936,11 @@ fn join_intervals(t: &Tables, text: &str, base: usize, atoms: &mut Vec<Atom>, fi
             out.push(a);
             break;
         };
-        let between = text.get(a.end..b.start).unwrap_or("").trim().to_lowercase();
+        let between = text.get(a.end..b.start).unwrap_or("").trim();
         let block_text = text.get(base..).unwrap_or("");
         let opener = opener_before(t, block_text, a.start - base);
         let joins =
-            is_one_of(&between, &t.range) || (opener.is_some() && is_one_of(&between, &t.pair));
+            is_one_of(between, &t.range) || (opener.is_some() && is_one_of(between, &t.pair));
         let joined = if joins { join(&a, b) } else { None };
         match joined {
             Some(value) => {

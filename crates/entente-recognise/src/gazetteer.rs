@@ -268,8 +268,19 @@ impl Gazetteer {
             g.places[i].within = chain;
         }
 
+        // A full DFA, anchored only: built once, and walked only from the
+        // capitals and CJK characters where a name can start.
+        for p in &patterns {
+            let first = p.chars().next();
+            if !first.is_some_and(|c| c.is_uppercase() || is_cjk(c)) {
+                g.problems
+                    .push(format!("name {p:?} starts with neither a capital nor CJK"));
+            }
+        }
         match AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .start_kind(aho_corasick::StartKind::Anchored)
             .build(&patterns)
         {
             Ok(ac) => g.ac = Some(ac),
@@ -310,37 +321,51 @@ impl Gazetteer {
     /// Applies the word-boundary check (no match inside a word), keeps a
     /// combining form only when a dash and another polity follow it, and keeps
     /// one-character CJK forms only inside a run of two or more of them.
+    ///
+    /// Every name starts with a capital letter or a CJK character (the loader
+    /// reports any other pattern as a problem), so the automaton only runs,
+    /// anchored, at such positions: most of a text is skipped byte by byte.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
+        let bytes = text.as_bytes();
         let mut hits: Vec<Hit> = Vec::new();
         let mut pos = 0;
-        while pos < text.len() {
-            let Some(m) = ac.find(Input::new(text).range(pos..)) else {
-                break;
-            };
-            let Some(&target) = self.targets.get(m.pattern().as_usize()) else {
-                break;
-            };
-            let (start, end) = (m.start(), m.end());
-            let word = text.get(start..end).unwrap_or("");
-            let cjk = word.chars().next().is_some_and(is_cjk);
-            let ok = cjk || (boundary_before(text, start) && boundary_after(text, end));
-            if ok {
-                hits.push(Hit {
-                    span: Span::new(start, end),
-                    target,
-                });
-                pos = end;
+        while pos < bytes.len() {
+            let b = bytes[pos];
+            let (candidate, cjk, width) = if b < 0x80 {
+                (b.is_ascii_uppercase(), false, 1)
             } else {
-                // A rejected match may hide a shorter valid one starting later
-                // inside it, so resume at the next character, not after it.
-                pos = start
-                    + text
-                        .get(start..)
-                        .and_then(|s| s.chars().next())
-                        .map_or(1, char::len_utf8);
+                match text.get(pos..).and_then(|s| s.chars().next()) {
+                    Some(c) => {
+                        let cjk = is_cjk(c);
+                        (cjk || c.is_uppercase(), cjk, c.len_utf8())
+                    }
+                    None => (false, false, 1),
+                }
+            };
+            if !candidate || (!cjk && !boundary_before(text, pos)) {
+                pos += width;
+                continue;
+            }
+            let input = Input::new(text)
+                .range(pos..)
+                .anchored(aho_corasick::Anchored::Yes);
+            let found = ac.try_find(input).ok().flatten();
+            let accepted = found.and_then(|m| {
+                let target = *self.targets.get(m.pattern().as_usize())?;
+                (cjk || boundary_after(text, m.end())).then_some((m.end(), target))
+            });
+            match accepted {
+                Some((end, target)) => {
+                    hits.push(Hit {
+                        span: Span::new(pos, end),
+                        target,
+                    });
+                    pos = end;
+                }
+                None => pos += width,
             }
         }
         self.filter(text, hits)

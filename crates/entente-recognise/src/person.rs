@@ -358,13 +358,20 @@ pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
 /// ```
 pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
     let g = gazetteer();
+    let t0 = std::time::Instant::now();
     let hits = g.scan(text);
+    let t1 = std::time::Instant::now();
     let roles = roles(text, &hits);
+    let t2 = std::time::Instant::now();
     let toks = tokens(text);
+    let t3 = std::time::Instant::now();
+    if text.len() > 1_000_000 { eprintln!("scan {:?} roles {:?} tokens {:?}", t1-t0, t2-t1, t3-t2); }
     // Token index -> end of the gazetteer hit starting there.
     let hit_start: HashMap<usize, usize> =
         hits.iter().map(|h| (h.span.start, h.span.end)).collect();
+    let t4 = std::time::Instant::now();
     let role_words: HashSet<usize> = role_starts(text);
+    if text.len() > 1_000_000 { eprintln!("hitmap {:?} role_starts {:?}", t4-t3, t4.elapsed()); }
 
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut found: Vec<(Span, PersonMention, f32, bool)> = Vec::new();
@@ -441,6 +448,7 @@ pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
         }
     }
 
+    if text.len() > 1_000_000 { eprintln!("main {:?}", t4.elapsed()); }
     // A lone surname after a full name in the same document is that person.
     let multi: HashSet<u32> = found.iter().filter(|f| f.3).map(|f| f.1.person).collect();
     let surnames: HashMap<String, u32> = ids

@@ -15,6 +15,9 @@ pub(crate) struct Rules {
     prefixes: Vec<String>,
     regexes: RegexSet,
     sections: HashSet<String>,
+    classes: HashSet<String>,
+    /// Length of the longest whole-line rule.
+    longest_line: usize,
 }
 
 /// One row of the rule file, kept for the example test.
@@ -30,6 +33,7 @@ fn parse(tsv: &str) -> (Rules, Vec<Row>) {
     let mut prefixes = Vec::new();
     let mut patterns = Vec::new();
     let mut sections = HashSet::new();
+    let mut classes = HashSet::new();
     let mut rows = Vec::new();
     for line in tsv.lines() {
         if line.trim().is_empty() || line.starts_with('#') {
@@ -49,6 +53,9 @@ fn parse(tsv: &str) -> (Rules, Vec<Row>) {
             "section" => {
                 sections.insert(pattern.to_lowercase());
             }
+            "html_class" => {
+                classes.insert(pattern.to_string());
+            }
             _ => {}
         }
         rows.push(Row {
@@ -61,10 +68,12 @@ fn parse(tsv: &str) -> (Rules, Vec<Row>) {
     let regexes = RegexSet::new(&patterns).unwrap_or_else(|_| RegexSet::empty());
     (
         Rules {
+            longest_line: lines.iter().map(String::len).max().unwrap_or(0),
             lines,
             prefixes,
             regexes,
             sections,
+            classes,
         },
         rows,
     )
@@ -84,20 +93,22 @@ impl Rules {
         if t.is_empty() {
             return false;
         }
-        // Debris is short or starts with a marker; skip the lowercase copy
-        // for long prose, which only the regexes can match.
-        if t.len() <= 200 {
-            let lower = t.to_lowercase();
-            if self.lines.contains(&lower) || self.prefixes.iter().any(|p| lower.starts_with(p)) {
-                return true;
-            }
-        } else if self.prefixes.iter().any(|p| {
-            t.get(..p.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(p))
-        }) {
+        // Whole-line rules only concern short lines: skip the lower-case
+        // copy for prose, which is most of a large file.
+        if t.len() <= self.longest_line && self.lines.contains(&t.to_lowercase()) {
             return true;
         }
-        self.regexes.is_match(t)
+        let prefixed = self.prefixes.iter().any(|p| {
+            // Prefix rules are ASCII (the example test would catch others).
+            t.get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p))
+        });
+        prefixed || self.regexes.is_match(t)
+    }
+
+    /// Is an HTML element with this class debris to drop with its content?
+    pub fn is_debris_class(&self, class: &str) -> bool {
+        self.classes.contains(class)
     }
 
     /// Does a heading with this text open a boilerplate section?
@@ -169,6 +180,10 @@ mod tests {
         for row in rows {
             let got = if row.kind == "section" {
                 rules.opens_boilerplate_section(&row.example)
+            } else if row.kind == "html_class" {
+                row.example
+                    .split_ascii_whitespace()
+                    .any(|c| rules.is_debris_class(c))
             } else {
                 rules.is_boilerplate(&row.example)
             };

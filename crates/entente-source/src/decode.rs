@@ -194,23 +194,67 @@ fn utf8_sequence_counts(bytes: &[u8]) -> (usize, usize) {
     }
 }
 
-/// Typographic characters that legacy text commonly holds besides letters.
-const COMMON_SYMBOLS: &str = "\u{a0}’‘“”„–—…«»°€£¥§©®·•¶±×÷¿¡¢´¨ºª";
+/// Punctuation that legacy text holds anywhere, even inside words (l’accord).
+const PUNCTUATION: &str = "’‘“”„–—…«»·•";
+/// Symbols that legacy text holds beside digits, spaces and punctuation, but
+/// not between two letters.
+const SYMBOLS: &str = "\u{a0}€£¥°§©®±×÷¿¡¢´¨ºª¶µ¹²³¼½¾";
 
-/// Does decoded text look like text? The heuristic, in order:
+/// Does decoded text look like text? The heuristic:
 /// 1. no C0 controls other than tab, newline, carriage return and form feed;
 ///    no C1 controls (which is what encoding_rs yields for the bytes
 ///    windows-1252 leaves undefined) and no U+FFFD;
-/// 2. at least 90% of the non-ASCII characters are letters or common
-///    typographic symbols;
+/// 2. the non-ASCII characters sit where real text puts them. Bad signs: a
+///    non-ASCII character that is neither a letter nor common punctuation or
+///    symbol; a symbol between two letters (`abc€def`); a lone upper-case
+///    non-ASCII letter standing as a word (`Г(`); in a non-Latin encoding, a
+///    word mixing ASCII and non-ASCII letters. At most one bad sign per fifty
+///    good ones is tolerated;
 /// 3. either the file reads as Latin-script text (at least twice as many ASCII
 ///    letters as non-ASCII characters, and never more than three non-ASCII
 ///    characters in a row), or the detector was confident of a non-Latin
-///    single-byte encoding (Cyrillic, Greek, ...), or the file named it.
+///    encoding (Cyrillic, Greek, ...) and the text has at least three words
+///    of two letters or more (random high bytes rarely contain spaces).
 fn plausible_text(text: &str, trusted: bool, enc: &'static Encoding) -> bool {
-    let (mut ascii_letters, mut non_ascii, mut wordish) = (0usize, 0usize, 0usize);
+    let latin_encoding = matches!(
+        enc.name(),
+        "windows-1252" | "windows-1250" | "windows-1254" | "windows-1257" | "windows-1258"
+    ) || enc.name().starts_with("ISO-8859-");
+    let (mut ascii_letters, mut non_ascii) = (0usize, 0usize);
     let (mut run, mut max_run) = (0usize, 0usize);
-    for c in text.chars() {
+    let (mut good, mut bad) = (0usize, 0usize);
+    // The word being scanned: its length, and whether it has ASCII and
+    // non-ASCII letters, and its first character.
+    let mut word: (usize, bool, bool, char) = (0, false, false, ' ');
+    let end_word = |w: &mut (usize, bool, bool, char), good: &mut usize, bad: &mut usize| {
+        let (len, ascii, other, first) = *w;
+        if other {
+            let lone_capital = len == 1 && first.is_uppercase();
+            if lone_capital || (ascii && !latin_encoding) {
+                *bad += 1;
+            } else {
+                *good += 1;
+            }
+        }
+        *w = (0, false, false, ' ');
+    };
+    let mut prev = ' ';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied().unwrap_or(' ');
+        if c.is_alphabetic() {
+            if word.0 == 0 {
+                word.3 = c;
+            }
+            word.0 += 1;
+            if c.is_ascii() {
+                word.1 = true;
+            } else {
+                word.2 = true;
+            }
+        } else {
+            end_word(&mut word, &mut good, &mut bad);
+        }
         if c.is_ascii() {
             run = 0;
             if c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c') {
@@ -219,6 +263,7 @@ fn plausible_text(text: &str, trusted: bool, enc: &'static Encoding) -> bool {
             if c.is_ascii_alphabetic() {
                 ascii_letters += 1;
             }
+            prev = c;
             continue;
         }
         if ('\u{80}'..='\u{9f}').contains(&c) || c == '\u{fffd}' {
@@ -227,24 +272,27 @@ fn plausible_text(text: &str, trusted: bool, enc: &'static Encoding) -> bool {
         non_ascii += 1;
         run += 1;
         max_run = max_run.max(run);
-        if c.is_alphabetic() || COMMON_SYMBOLS.contains(c) {
-            wordish += 1;
+        if !c.is_alphabetic() {
+            let symbol_ok = SYMBOLS.contains(c) && !(prev.is_alphabetic() && next.is_alphabetic());
+            if PUNCTUATION.contains(c) || symbol_ok {
+                good += 1;
+            } else {
+                bad += 1;
+            }
         }
+        prev = c;
     }
-    if wordish * 10 < non_ascii * 9 {
+    end_word(&mut word, &mut good, &mut bad);
+    if bad * 50 > good {
         return false;
     }
-    let latin = ascii_letters >= 2 * non_ascii && max_run <= 3;
-    let latin_encoding = matches!(
-        enc.name(),
-        "windows-1252" | "windows-1250" | "windows-1254" | "windows-1257" | "windows-1258"
-    ) || enc.name().starts_with("ISO-8859-");
     let words = || {
         text.split_whitespace()
             .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
             .take(3)
             .count()
     };
+    let latin = ascii_letters >= 2 * non_ascii && max_run <= 3;
     latin || (trusted && !latin_encoding && words() >= 3)
 }
 
@@ -412,6 +460,8 @@ mod tests {
             &b"\xc3\x28\xa0\xa1"[..],
             b"\x80\x81\x82\x83\x84",
             b"\x81\x8d\x8f\x90\x9d",
+            b"Bad bytes: \xc3\x28 \xa0\xa1 \xe2\x28\xa1 \xf0\x28\x8c\xbc",
+            b"abc\x80def",
             b"ok \xff\xff\xff\xff\xff\xfe\xfd",
             b"\xe2\x82\xac euro then \xe2\x28\xa1 broken",
         ] {
@@ -422,6 +472,16 @@ mod tests {
                 other => panic!("{bad:?}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn cyrillic_legacy_text_is_accepted() {
+        let sentence =
+            "Договор был подписан в Париже десятого июня, и обе стороны его ратифицировали.";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(sentence);
+        let d = dec(&bytes).unwrap();
+        assert_eq!(d.text, sentence);
+        assert_eq!(d.encoding, Some("windows-1251"));
     }
 
     #[test]

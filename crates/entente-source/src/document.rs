@@ -4,18 +4,23 @@ use std::path::Path;
 /// A half-open byte range `[start, end)` into a [`Document`]'s normalised text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Span {
+    /// First byte of the span.
     pub start: usize,
+    /// One past the last byte.
     pub end: usize,
 }
 
 impl Span {
+    /// A span from `start` to `end` (`start <= end`).
     pub fn new(start: usize, end: usize) -> Self {
         debug_assert!(start <= end);
         Span { start, end }
     }
+    /// Length in bytes.
     pub fn len(&self) -> usize {
         self.end - self.start
     }
+    /// Whether the span covers no byte.
     pub fn is_empty(&self) -> bool {
         self.start == self.end
     }
@@ -23,9 +28,11 @@ impl Span {
     pub fn slice<'a>(&self, text: &'a str) -> &'a str {
         text.get(self.start..self.end).unwrap_or("")
     }
+    /// Whether the two spans share at least one byte.
     pub fn overlaps(&self, other: &Span) -> bool {
         self.start < other.end && other.start < self.end
     }
+    /// Whether `other` lies inside this span.
     pub fn contains(&self, other: &Span) -> bool {
         self.start <= other.start && other.end <= self.end
     }
@@ -35,11 +42,15 @@ impl Span {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
+    /// Plain text (`.txt`).
     Text,
+    /// Markdown (`.md`).
     Markdown,
+    /// HTML (`.html`, `.htm`).
     Html,
     /// TEI-XML; any other XML is read as [`Format::Xml`].
     Tei,
+    /// Any XML that is not TEI: its text content.
     Xml,
 }
 
@@ -56,6 +67,7 @@ impl Format {
             _ => None,
         }
     }
+    /// The lower-case name used in output and storage.
     pub fn as_str(&self) -> &'static str {
         match self {
             Format::Text => "text",
@@ -81,6 +93,8 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
+    /// An empty map onto an original of `original_len` bytes; fill it with
+    /// [`SourceMap::push`] and close it with [`SourceMap::finish`].
     pub fn new(original_len: usize) -> Self {
         SourceMap {
             segments: Vec::new(),
@@ -145,6 +159,7 @@ impl SourceMap {
         };
         Span::new(start, end.max(start))
     }
+    /// Length of the original file.
     pub fn original_len(&self) -> usize {
         self.original_len
     }
@@ -190,6 +205,7 @@ impl SourceMap {
         out.finish(self.text_len);
         out
     }
+    /// The `(normalised_start, original_start)` segments, in order.
     pub fn segments(&self) -> &[(usize, usize)] {
         &self.segments
     }
@@ -199,16 +215,24 @@ impl SourceMap {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BlockKind {
+    /// The document's title.
     Title,
+    /// A heading; `level` 1 is the highest (TEI: the div depth).
     Heading {
+        /// 1 to 6.
         level: u8,
     },
+    /// Running prose.
     Paragraph,
+    /// One item of a list (the bullet is not part of the span in plain text).
     ListItem,
+    /// A block quotation.
     Quote,
     /// An infobox-style `Key: value` line; both parts are spans in the text.
     KeyValue {
+        /// The key, e.g. "Date Signed".
         key: Span,
+        /// The value, e.g. "1907-06-10".
         value: Span,
     },
     /// Web-capture debris ("[edit]", "Jump to content", "Retrieved …",
@@ -220,8 +244,10 @@ pub enum BlockKind {
 /// One structural unit of a document, in reading order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Block {
+    /// What the block is.
     #[serde(flatten)]
     pub kind: BlockKind,
+    /// Its text in [`Document::text`], without surrounding whitespace.
     pub span: Span,
     /// Index of the TEI `<div>` (or heading section) the block belongs to, so
     /// a heading can date the section under it.
@@ -232,26 +258,40 @@ pub struct Block {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AnnotationKind {
+    /// `<date when from to>` (`notBefore`/`notAfter` fill `from`/`to`);
+    /// HTML `<time datetime>` fills `when`.
     Date {
+        /// A single date, as written in the attribute.
         when: Option<String>,
+        /// Start of a range.
         from: Option<String>,
+        /// End of a range.
         to: Option<String>,
     },
+    /// `<persName key>`.
     Person {
+        /// The `key` (or `ref`) attribute.
         key: Option<String>,
     },
+    /// `<placeName key>`.
     Place {
+        /// The `key` (or `ref`) attribute.
         key: Option<String>,
     },
+    /// `<ref target>`, HTML `<a href>`, Markdown links.
     Ref {
+        /// The link target.
         target: Option<String>,
     },
 }
 
+/// An inline hint with its span in the normalised text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Annotation {
+    /// What the markup said.
     #[serde(flatten)]
     pub kind: AnnotationKind,
+    /// The text the markup covered.
     pub span: Span,
 }
 
@@ -259,11 +299,19 @@ pub struct Annotation {
 /// the original bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
+    /// The format the file was read as (`.xml` is refined to TEI or XML).
     pub format: Format,
+    /// The title: TEI header title, HTML `<title>`, first Markdown H1, the
+    /// first heading of plain text (else its first line).
     pub title: Option<String>,
+    /// The normalised text: LF line ends; in markup formats, whitespace
+    /// collapsed, entities decoded and blocks separated by a blank line.
     pub text: String,
+    /// From every byte of `text` back to the original file.
     pub map: SourceMap,
+    /// Structure, in reading order.
     pub blocks: Vec<Block>,
+    /// Inline markup hints (TEI dates, persons, places, references).
     pub annotations: Vec<Annotation>,
     /// The legacy encoding the bytes were decoded from, when not UTF-8.
     pub encoding: Option<String>,

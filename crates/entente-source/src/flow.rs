@@ -158,16 +158,23 @@ impl Flow {
     /// the separators written before its first character. Empty annotations
     /// are dropped.
     pub fn annotate(&mut self, kind: AnnotationKind, start: usize) {
+        if let Some(span) = self.span_since(start) {
+            self.annotations.push(Annotation { kind, span });
+        }
+    }
+
+    /// The text written since `start`, trimmed of separators, if not empty.
+    pub fn span_since(&self, start: usize) -> Option<Span> {
         let end = self.text.len();
-        let slice = self.text.get(start..end).unwrap_or("");
+        let slice = self.text.get(start..end)?;
         let trimmed_start = start + (slice.len() - slice.trim_start().len());
         let trimmed_end = end - (slice.len() - slice.trim_end().len());
-        if trimmed_start < trimmed_end {
-            self.annotations.push(Annotation {
-                kind,
-                span: Span::new(trimmed_start, trimmed_end),
-            });
-        }
+        (trimmed_start < trimmed_end).then(|| Span::new(trimmed_start, trimmed_end))
+    }
+
+    /// Where the block being written starts, once it has content.
+    pub fn open_start(&self) -> Option<usize> {
+        self.open.map(|(start, _)| start)
     }
 
     /// Closes the text; returns the text, map, blocks and annotations.

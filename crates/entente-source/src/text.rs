@@ -14,6 +14,9 @@ const WRAP_MAX_CHARS: usize = 100;
 /// And, except the last, at least this long.
 const WRAP_MIN_CHARS: usize = 30;
 
+/// A title taken from a first line of prose is cut to this many characters.
+const TITLE_MAX_CHARS: usize = 200;
+
 /// The result of reading plain text.
 #[derive(Debug)]
 pub(crate) struct TextDoc {
@@ -180,7 +183,7 @@ fn bullet_len(line: &str) -> Option<usize> {
 fn key_value(line: &str) -> Option<(Span, Span)> {
     let skip = bullet_len(line).unwrap_or(0);
     let body = line.get(skip..)?;
-    let colon = body.get(..body.len().min(48))?.find(':')?;
+    let colon = body.find(':').filter(|&c| c < 48)?;
     let key = body.get(..colon)?.trim_end();
     let value_raw = body.get(colon + 1..)?;
     if !value_raw.starts_with([' ', '\t']) {
@@ -293,7 +296,8 @@ fn choose_title(text: &str, blocks: &mut [Block]) -> Option<String> {
             }
             _ => {
                 let first_line = block.span.slice(text).lines().next().unwrap_or("");
-                return Some(first_line.trim().to_string()).filter(|t| !t.is_empty());
+                let title: String = first_line.trim().chars().take(TITLE_MAX_CHARS).collect();
+                return Some(title).filter(|t| !t.is_empty());
             }
         }
     }

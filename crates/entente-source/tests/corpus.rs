@@ -35,6 +35,34 @@ fn reads_whole_corpus() {
         match read_path(p) {
             Ok(doc) => {
                 *counts.entry("files").or_default() += 1;
+                if doc.title.is_none() {
+                    eprintln!("no title: {}", p.display());
+                }
+                let original = std::fs::read(p).unwrap();
+                let spans = doc
+                    .blocks
+                    .iter()
+                    .map(|b| b.span)
+                    .chain(doc.annotations.iter().map(|a| a.span));
+                for span in spans {
+                    let o = doc.map.original_span(span);
+                    let slice = String::from_utf8_lossy(&original[o.start..o.end]);
+                    let text = span.slice(&doc.text);
+                    let words: Vec<&str> = text
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| !w.is_empty())
+                        .collect();
+                    let ok = match (words.first(), words.last()) {
+                        (Some(a), Some(b)) => slice.contains(a) && slice.contains(b),
+                        _ => true,
+                    };
+                    if !ok {
+                        *counts.entry("map_mismatch").or_default() += 1;
+                        if counts["map_mismatch"] <= 5 {
+                            eprintln!("{}: {text:?} -> {slice:?}", p.display());
+                        }
+                    }
+                }
                 for b in &doc.blocks {
                     assert!(doc.text.get(b.span.start..b.span.end).is_some());
                     let k = match b.kind {
@@ -100,31 +128,4 @@ fn time_one() {
         doc.map.segments().len(),
         start.elapsed()
     );
-}
-
-#[test]
-#[ignore]
-fn probe_invalid_utf8() {
-    let mut random = Vec::new();
-    let mut x: u32 = 12345;
-    for _ in 0..1000 {
-        x = x.wrapping_mul(1103515245).wrapping_add(12345);
-        random.push(((x >> 16) as u8) | 1);
-    }
-    let cases: Vec<(&str, Vec<u8>)> = vec![
-        ("fffefd", b"\xff\xfe\xfd".to_vec()),
-        ("hello ff", b"hello \xff world".to_vec()),
-        ("c328", b"\xc3\x28".to_vec()),
-        ("abc80def", b"abc\x80def".to_vec()),
-        ("ff*100", vec![0xff; 100]),
-        ("trunc", b"valid text \xe2\x82 truncated".to_vec()),
-        ("random", random),
-        ("invalid seqs", b"Invalid UTF-8: \xc3\x28 \xa0\xa1 \xe2\x28\xa1 \xf0\x28\x8c\xbc".to_vec()),
-        ("latin1", b"Caf\xe9 cr\xe8me br\xfbl\xe9e in Z\xfcrich".to_vec()),
-        ("80-ff", (0x80u8..=0xff).collect()),
-    ];
-    for (name, bytes) in cases {
-        let r = entente_source::read_bytes(Path::new("x.txt"), &bytes);
-        eprintln!("{name}: {:?}", r.map(|d| (d.encoding, d.text.chars().take(30).collect::<String>())));
-    }
 }

@@ -226,3 +226,14 @@ fn read_owned_keeps_utf8_text_as_is() {
     assert_eq!(doc.text, text);
     assert_eq!(doc.map.segments(), &[(0, 0)]);
 }
+
+#[test]
+fn bom_and_crlf_map_to_original_offsets() {
+    let src = b"\xEF\xBB\xBFA Title\r\n\r\nThe envoys met at Strelsau.\r\n";
+    let doc = read_bytes(Path::new("bom.txt"), src).unwrap();
+    assert_eq!(doc.text, "A Title\n\nThe envoys met at Strelsau.\n");
+    let p = &doc.blocks[1];
+    let o = doc.map.original_span(p.span);
+    assert_eq!(&src[o.start..o.end], b"The envoys met at Strelsau.");
+    assert_eq!(doc.map.original_len(), src.len());
+}

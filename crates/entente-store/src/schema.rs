@@ -17,7 +17,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[V1];
 /// citations still resolve, but queries only look at current documents.
 const V1: &str = r#"
 CREATE TABLE documents (
-    id            TEXT PRIMARY KEY NOT NULL,
+    -- Derived rows refer to this integer rather than to the 32-character id:
+    -- a large document has millions of them.
+    key           INTEGER PRIMARY KEY,
+    id            TEXT NOT NULL UNIQUE,
     path          TEXT NOT NULL,
     title         TEXT,
     format        TEXT NOT NULL,
@@ -39,21 +42,21 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_current_path ON documents(path) WHERE superseded_by IS NULL;
 
+-- `data` holds the JSON of the block kind only when the kind carries more
+-- than its name (a heading level, key/value spans).
 CREATE TABLE blocks (
-    -- Explicit rowid: it is also the rowid of the block's full-text entry.
-    rowid      INTEGER PRIMARY KEY,
-    doc        TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    doc        INTEGER NOT NULL REFERENCES documents(key) ON DELETE CASCADE,
     idx        INTEGER NOT NULL,
     kind       TEXT NOT NULL,
     span_start INTEGER NOT NULL,
     span_end   INTEGER NOT NULL,
     section    INTEGER,
-    data       TEXT NOT NULL,
-    UNIQUE (doc, idx)
-);
+    data       TEXT,
+    PRIMARY KEY (doc, idx)
+) WITHOUT ROWID;
 
 CREATE TABLE annotations (
-    doc        TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    doc        INTEGER NOT NULL REFERENCES documents(key) ON DELETE CASCADE,
     idx        INTEGER NOT NULL,
     kind       TEXT NOT NULL,
     span_start INTEGER NOT NULL,
@@ -63,7 +66,7 @@ CREATE TABLE annotations (
 ) WITHOUT ROWID;
 
 CREATE TABLE sentences (
-    doc        TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    doc        INTEGER NOT NULL REFERENCES documents(key) ON DELETE CASCADE,
     idx        INTEGER NOT NULL,
     span_start INTEGER NOT NULL,
     span_end   INTEGER NOT NULL,
@@ -72,7 +75,7 @@ CREATE TABLE sentences (
 ) WITHOUT ROWID;
 
 CREATE TABLE mentions (
-    doc        TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    doc        INTEGER NOT NULL REFERENCES documents(key) ON DELETE CASCADE,
     idx        INTEGER NOT NULL,
     kind       TEXT NOT NULL,
     span_start INTEGER NOT NULL,
@@ -84,7 +87,7 @@ CREATE TABLE mentions (
 CREATE INDEX mentions_kind ON mentions(kind);
 
 CREATE TABLE claims (
-    doc            TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    doc            INTEGER NOT NULL REFERENCES documents(key) ON DELETE CASCADE,
     idx            INTEGER NOT NULL,
     subject        TEXT NOT NULL,
     predicate      TEXT NOT NULL,
@@ -100,8 +103,9 @@ CREATE TABLE claims (
 ) WITHOUT ROWID;
 CREATE INDEX claims_predicate ON claims(predicate);
 
--- Contentless: the text already lives in documents.text, and a 200 MB document
--- should not be stored twice. Rowids are blocks.rowid.
+-- Contentless: the text already lives in documents.text, and a 200 MB
+-- document should not be stored twice. A block's rowid here is
+-- (documents.key << 32) | blocks.idx.
 CREATE VIRTUAL TABLE blocks_fts USING fts5(
     text,
     content = '',

@@ -39,6 +39,10 @@ pub(crate) fn configure(conn: &Connection, path: &Path) -> Result<()> {
         .map_err(open)?;
     conn.pragma_update(None, "foreign_keys", true)
         .map_err(open)?;
+    // A bigger page cache (32 MiB) keeps a large document's transaction from
+    // spilling to the WAL page by page.
+    conn.pragma_update(None, "cache_size", -32768)
+        .map_err(open)?;
     Ok(())
 }
 
@@ -141,19 +145,19 @@ fn tag(value: &serde_json::Value, field: &str) -> String {
 pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
     let id = item.id.as_str();
     let ctx = |what: &str| format!("document {id} ({}): {what}", item.path);
-    let existing: Option<Option<String>> = tx
+    let existing: Option<(i64, Option<String>)> = tx
         .query_row(
-            "SELECT superseded_by FROM documents WHERE id = ?1",
+            "SELECT key, superseded_by FROM documents WHERE id = ?1",
             [id],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()
         .ctx(|| ctx("look up"))?;
     match existing {
-        Some(None) => return Ok(Outcome::Unchanged),
+        Some((_, None)) => return Ok(Outcome::Unchanged),
         // Content that an edit had replaced is back: derive it afresh (the
         // rules may have changed since) and make it current again.
-        Some(Some(_)) => delete_document(tx, id)?,
+        Some((key, Some(_))) => delete_document(tx, id, key)?,
         None => {}
     }
 
@@ -186,6 +190,7 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
         ],
     )
     .ctx(|| ctx("insert"))?;
+    let key = tx.last_insert_rowid();
 
     let superseded = {
         let mut st = tx
@@ -202,7 +207,7 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
             .ctx(|| ctx("supersede"))?
     };
 
-    insert_blocks(tx, id, doc)?;
+    insert_blocks(tx, id, key, doc)?;
     {
         let mut st = tx
             .prepare_cached(
@@ -218,7 +223,7 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
                 source,
             })?;
             st.execute(params![
-                id,
+                key,
                 to_i64(i),
                 tag(&v, "kind"),
                 to_i64(a.span.start),
@@ -237,7 +242,7 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
             .ctx(|| ctx("insert sentences"))?;
         for (i, s) in item.sentences.iter().enumerate() {
             st.execute(params![
-                id,
+                key,
                 to_i64(i),
                 to_i64(s.span.start),
                 to_i64(s.span.end),
@@ -265,7 +270,7 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
                 .map(|k| tag(k, "type"))
                 .unwrap_or_else(|| "unknown".into());
             st.execute(params![
-                id,
+                key,
                 to_i64(i),
                 kind,
                 to_i64(m.span.start),
@@ -276,7 +281,7 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
             .ctx(|| ctx("insert mention"))?;
         }
     }
-    insert_claims(tx, id, &item.claims)?;
+    insert_claims(tx, id, key, &item.claims)?;
 
     Ok(if superseded.is_empty() {
         Outcome::New
@@ -285,7 +290,12 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
     })
 }
 
-fn insert_blocks(tx: &Connection, id: &str, doc: &Document) -> Result<()> {
+/// The full-text rowid of block `idx` of document `key`.
+fn fts_rowid(key: i64, idx: usize) -> i64 {
+    (key << 32) | (to_i64(idx) & 0xffff_ffff)
+}
+
+fn insert_blocks(tx: &Connection, id: &str, key: i64, doc: &Document) -> Result<()> {
     let ctx = || format!("document {id}: insert blocks");
     let mut st = tx
         .prepare_cached(
@@ -297,35 +307,39 @@ fn insert_blocks(tx: &Connection, id: &str, doc: &Document) -> Result<()> {
         .prepare_cached("INSERT INTO blocks_fts (rowid, text) VALUES (?1, ?2)")
         .ctx(ctx)?;
     for (i, b) in doc.blocks.iter().enumerate() {
-        let v = serde_json::to_value(b).map_err(|source| StoreError::Json {
+        let v = serde_json::to_value(&b.kind).map_err(|source| StoreError::Json {
             doc: id.to_string(),
             action: "encode",
             what: "block",
             source,
         })?;
+        // Most kinds are just their name; keep JSON only for the others.
+        let data = match v.as_object() {
+            Some(o) if o.len() > 1 => Some(v.to_string()),
+            _ => None,
+        };
         st.execute(params![
-            id,
+            key,
             to_i64(i),
             tag(&v, "kind"),
             to_i64(b.span.start),
             to_i64(b.span.end),
             b.section,
-            v.to_string()
+            data
         ])
         .ctx(ctx)?;
         // Debris stays out of search, as it stays out of extraction.
         if b.kind != BlockKind::Boilerplate {
             let text = b.span.slice(&doc.text);
             if !text.is_empty() {
-                fts.execute(params![tx.last_insert_rowid(), text])
-                    .ctx(ctx)?;
+                fts.execute(params![fts_rowid(key, i), text]).ctx(ctx)?;
             }
         }
     }
     Ok(())
 }
 
-fn insert_claims(tx: &Connection, id: &str, claims: &[Claim]) -> Result<()> {
+fn insert_claims(tx: &Connection, id: &str, key: i64, claims: &[Claim]) -> Result<()> {
     let ctx = || format!("document {id}: insert claims");
     let mut st = tx
         .prepare_cached(
@@ -336,7 +350,7 @@ fn insert_claims(tx: &Connection, id: &str, claims: &[Claim]) -> Result<()> {
         .ctx(ctx)?;
     for (i, c) in claims.iter().enumerate() {
         st.execute(params![
-            id,
+            key,
             to_i64(i),
             c.subject,
             c.predicate,
@@ -355,32 +369,39 @@ fn insert_claims(tx: &Connection, id: &str, claims: &[Claim]) -> Result<()> {
 }
 
 /// Removes a document and everything derived from it.
-fn delete_document(tx: &Connection, id: &str) -> Result<()> {
+fn delete_document(tx: &Connection, id: &str, key: i64) -> Result<()> {
     let ctx = || format!("document {id}: delete old version");
     tx.execute(
-        "DELETE FROM blocks_fts WHERE rowid IN (SELECT rowid FROM blocks WHERE doc = ?1)",
-        [id],
+        "DELETE FROM blocks_fts WHERE rowid >= ?1 AND rowid < ?2",
+        params![key << 32, (key + 1) << 32],
     )
     .ctx(ctx)?;
     // Derived rows go by ON DELETE CASCADE.
-    tx.execute("DELETE FROM documents WHERE id = ?1", [id])
+    tx.execute("DELETE FROM documents WHERE key = ?1", [key])
         .ctx(ctx)?;
     Ok(())
 }
 
 pub(crate) fn replace_claims(tx: &Connection, id: &str, claims: &[Claim]) -> Result<()> {
-    let n = tx
-        .execute(
-            "UPDATE documents SET n_claims = ?2 WHERE id = ?1",
-            params![id, to_i64(claims.len())],
-        )
-        .ctx(|| format!("document {id}: replace claims"))?;
-    if n == 0 {
-        return Err(StoreError::NotFound { id: id.to_string() });
-    }
-    tx.execute("DELETE FROM claims WHERE doc = ?1", [id])
-        .ctx(|| format!("document {id}: replace claims"))?;
-    insert_claims(tx, id, claims)
+    let ctx = || format!("document {id}: replace claims");
+    let key = key_of(tx, id)?.ok_or_else(|| StoreError::NotFound { id: id.to_string() })?;
+    tx.execute(
+        "UPDATE documents SET n_claims = ?2 WHERE key = ?1",
+        params![key, to_i64(claims.len())],
+    )
+    .ctx(ctx)?;
+    tx.execute("DELETE FROM claims WHERE doc = ?1", [key])
+        .ctx(ctx)?;
+    insert_claims(tx, id, key, claims)
+}
+
+/// The integer key of document `id`.
+fn key_of(c: &Connection, id: &str) -> Result<Option<i64>> {
+    c.query_row("SELECT key FROM documents WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })
+    .optional()
+    .ctx(|| format!("document {id}: look up"))
 }
 
 pub(crate) fn has_document(c: &Connection, id: &str) -> Result<bool> {
@@ -541,20 +562,20 @@ pub(crate) fn document(c: &Connection, id: &str) -> Result<Option<StoredDoc>> {
     let Some(info) = doc_info(&tx, id)? else {
         return Ok(None);
     };
-    let (text, map, warnings): (String, String, String) = tx
+    let (key, text, map, warnings): (i64, String, String, String) = tx
         .query_row(
-            "SELECT text, source_map, warnings FROM documents WHERE id = ?1",
+            "SELECT key, text, source_map, warnings FROM documents WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .ctx(ctx)?;
     let map: SourceMap = from_json(&map, id, "source map")?;
     let warnings: Vec<String> = from_json(&warnings, id, "warnings")?;
-    let blocks: Vec<Block> = json_rows(&tx, "blocks", id, "block")?;
-    let annotations: Vec<Annotation> = json_rows(&tx, "annotations", id, "annotation")?;
-    let sentences = sentences(&tx, id)?;
-    let mentions = mentions(&tx, id)?;
-    let claims = claims(&tx, id)?;
+    let blocks = blocks(&tx, id, key)?;
+    let annotations: Vec<Annotation> = json_rows(&tx, "annotations", id, key, "annotation")?;
+    let sentences = sentences_of(&tx, id, key)?;
+    let mentions = json_rows(&tx, "mentions", id, key, "mention")?;
+    let claims = claims_of(&tx, key)?;
     tx.finish().ctx(ctx)?;
     let doc = Document {
         format: info.format,
@@ -580,6 +601,7 @@ fn json_rows<T: serde::de::DeserializeOwned>(
     c: &Connection,
     table: &str,
     id: &str,
+    key: i64,
     what: &'static str,
 ) -> Result<Vec<T>> {
     let ctx = || format!("document {id}: read {table}");
@@ -588,7 +610,7 @@ fn json_rows<T: serde::de::DeserializeOwned>(
             "SELECT data FROM {table} WHERE doc = ?1 ORDER BY idx"
         ))
         .ctx(ctx)?;
-    let rows = st.query_map([id], |r| r.get::<_, String>(0)).ctx(ctx)?;
+    let rows = st.query_map([key], |r| r.get::<_, String>(0)).ctx(ctx)?;
     let mut out = Vec::new();
     for row in rows {
         out.push(from_json(&row.ctx(ctx)?, id, what)?);
@@ -596,7 +618,58 @@ fn json_rows<T: serde::de::DeserializeOwned>(
     Ok(out)
 }
 
+/// A document's blocks: the kind's JSON when stored, else just its name.
+fn blocks(c: &Connection, id: &str, key: i64) -> Result<Vec<Block>> {
+    let ctx = || format!("document {id}: read blocks");
+    let mut st = c
+        .prepare_cached(
+            "SELECT kind, span_start, span_end, section, data FROM blocks
+             WHERE doc = ?1 ORDER BY idx",
+        )
+        .ctx(ctx)?;
+    let rows = st
+        .query_map([key], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<u32>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })
+        .ctx(ctx)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (kind, s, e, section, data) = row.ctx(ctx)?;
+        let kind: BlockKind =
+            match data {
+                Some(json) => from_json(&json, id, "block kind")?,
+                None => serde_json::from_value(serde_json::json!({ "kind": kind })).map_err(
+                    |source| StoreError::Json {
+                        doc: id.to_string(),
+                        action: "decode",
+                        what: "block kind",
+                        source,
+                    },
+                )?,
+            };
+        out.push(Block {
+            kind,
+            span: span(s, e, id)?,
+            section,
+        });
+    }
+    Ok(out)
+}
+
 pub(crate) fn sentences(c: &Connection, id: &str) -> Result<Vec<Sentence>> {
+    match key_of(c, id)? {
+        Some(key) => sentences_of(c, id, key),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn sentences_of(c: &Connection, id: &str, key: i64) -> Result<Vec<Sentence>> {
     let ctx = || format!("document {id}: read sentences");
     let mut st = c
         .prepare_cached(
@@ -604,7 +677,7 @@ pub(crate) fn sentences(c: &Connection, id: &str) -> Result<Vec<Sentence>> {
         )
         .ctx(ctx)?;
     let rows = st
-        .query_map([id], |r| {
+        .query_map([key], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
@@ -624,7 +697,10 @@ pub(crate) fn sentences(c: &Connection, id: &str) -> Result<Vec<Sentence>> {
 }
 
 pub(crate) fn mentions(c: &Connection, id: &str) -> Result<Vec<Mention>> {
-    json_rows(c, "mentions", id, "mention")
+    match key_of(c, id)? {
+        Some(key) => json_rows(c, "mentions", id, key, "mention"),
+        None => Ok(Vec::new()),
+    }
 }
 
 type RawClaim = (
@@ -651,7 +727,8 @@ fn raw_claim(r: &Row<'_>) -> rusqlite::Result<RawClaim> {
     ))
 }
 
-const CLAIM_COLUMNS: &str = "c.doc, c.subject, c.predicate, c.value, c.valid_time,
+/// Claim columns, for a query joining `claims c` with `documents d`.
+const CLAIM_COLUMNS: &str = "d.id, c.subject, c.predicate, c.value, c.valid_time,
     c.sentence_start, c.sentence_end, c.evidence_start, c.evidence_end, c.rule, c.confidence";
 
 fn claim(raw: RawClaim) -> Result<Claim> {
@@ -673,13 +750,21 @@ fn claim(raw: RawClaim) -> Result<Claim> {
 }
 
 pub(crate) fn claims(c: &Connection, id: &str) -> Result<Vec<Claim>> {
-    let ctx = || format!("document {id}: read claims");
+    match key_of(c, id)? {
+        Some(key) => claims_of(c, key),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn claims_of(c: &Connection, key: i64) -> Result<Vec<Claim>> {
+    let ctx = || format!("document #{key}: read claims");
     let mut st = c
         .prepare_cached(&format!(
-            "SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.doc = ?1 ORDER BY c.idx"
+            "SELECT {CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.key = c.doc
+             WHERE c.doc = ?1 ORDER BY c.idx"
         ))
         .ctx(ctx)?;
-    let rows = st.query_map([id], raw_claim).ctx(ctx)?;
+    let rows = st.query_map([key], raw_claim).ctx(ctx)?;
     let mut out = Vec::new();
     for row in rows {
         out.push(claim(row.ctx(ctx)?)?);
@@ -695,7 +780,7 @@ pub(crate) fn all_claims(c: &Connection) -> Result<Vec<(DocInfo, Vec<Claim>)>> {
     {
         let mut st = tx
             .prepare(&format!(
-                "SELECT {CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.id = c.doc
+                "SELECT {CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.key = c.doc
                  WHERE d.superseded_by IS NULL ORDER BY c.doc, c.idx"
             ))
             .ctx(ctx)?;
@@ -725,7 +810,7 @@ pub(crate) fn group_counts(
     let ctx = || format!("count {table} by {column}");
     let mut st = c
         .prepare(&format!(
-            "SELECT t.{column}, count(*) FROM {table} t JOIN documents d ON d.id = t.doc
+            "SELECT t.{column}, count(*) FROM {table} t JOIN documents d ON d.key = t.doc
              WHERE d.superseded_by IS NULL GROUP BY 1 ORDER BY 2 DESC, 1"
         ))
         .ctx(ctx)?;
@@ -747,10 +832,10 @@ pub(crate) fn search(c: &Connection, query: &str, limit: usize) -> Result<Vec<Se
     };
     let mut st = c
         .prepare_cached(
-            "SELECT b.doc, b.idx, b.span_start, b.span_end, f.rank
+            "SELECT d.id, b.idx, b.span_start, b.span_end, f.rank
              FROM blocks_fts f
-             JOIN blocks b ON b.rowid = f.rowid
-             JOIN documents d ON d.id = b.doc AND d.superseded_by IS NULL
+             JOIN blocks b ON b.doc = (f.rowid >> 32) AND b.idx = (f.rowid & 4294967295)
+             JOIN documents d ON d.key = b.doc AND d.superseded_by IS NULL
              WHERE blocks_fts MATCH ?1
              ORDER BY f.rank LIMIT ?2",
         )
@@ -841,7 +926,7 @@ pub(crate) fn consistency_problems(c: &Connection) -> Result<Vec<String>> {
         // Table and column names are the constants above, never input.
         let mut st = tx
             .prepare(&format!(
-                "SELECT d.id, d.{column}, (SELECT count(*) FROM {table} t WHERE t.doc = d.id) AS n
+                "SELECT d.id, d.{column}, (SELECT count(*) FROM {table} t WHERE t.doc = d.key) AS n
                  FROM documents d WHERE n <> d.{column}"
             ))
             .ctx(ctx)?;
