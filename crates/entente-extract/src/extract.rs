@@ -5,8 +5,7 @@
 use crate::rules::{lexicon, Hit, Lexicon};
 use crate::{Citation, Claim};
 use entente_recognise::{
-    agreement::AgreementMention, polity::PolityMention, Mention, MentionKind, Recognition,
-    Sentence,
+    agreement::AgreementMention, polity::PolityMention, Mention, MentionKind, Recognition, Sentence,
 };
 use entente_source::{BlockKind, Document, Span};
 use regex::Regex;
@@ -87,6 +86,24 @@ pub(crate) fn fold_name(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether a name is plural ("the Secret Agreements", "Treaties of X and
+/// Y"): its instrument word is.
+pub(crate) fn is_plural_name(name: &str) -> bool {
+    name.split(|c: char| !c.is_alphanumeric()).any(|w| {
+        matches!(
+            w.to_lowercase().as_str(),
+            "treaties"
+                | "agreements"
+                | "conventions"
+                | "pacts"
+                | "alliances"
+                | "accords"
+                | "protocols"
+                | "declarations"
+        )
+    })
+}
+
 /// Tokens of a name without years and function words, for loose matching.
 pub(crate) fn name_tokens(s: &str) -> Vec<String> {
     fold_name(s)
@@ -155,6 +172,8 @@ struct Entity {
 #[derive(Debug, Clone)]
 struct SentInfo {
     span: Span,
+    /// Index of the block (paragraph) the sentence lies in.
+    block: Option<usize>,
     section: Option<u32>,
     heading: bool,
     /// The heading level, for headings (a title counts as level 0).
@@ -175,7 +194,10 @@ struct Engine<'a> {
     heading_year: HashMap<u32, String>,
     /// Section -> the last date its heading gives, as EDTF.
     heading_date: HashMap<u32, String>,
+    /// Section -> the agreement its heading names.
     section_entity: HashMap<u32, usize>,
+    /// Block -> the agreement last named in it.
+    block_entity: HashMap<usize, usize>,
     /// Agreement mention span -> entity.
     mention_entity: Vec<(Span, usize)>,
     /// Dates that belong to an agreement's name ("of February 1945").
@@ -194,21 +216,35 @@ pub fn extract(doc_id: &str, doc: &Document, rec: &Recognition) -> Vec<Claim> {
     // The fallback name finder fills in names the recogniser did not give
     // (it may not know every naming pattern yet); a recognised mention
     // always wins where both overlap.
+    // A fallback name that strictly contains a recognised one ("Treaty on
+    // the Final Settlement with Respect to Germany" around "Treaty on the
+    // Final") replaces it.
     let mut rec = rec.clone();
-    let known: Vec<Span> = rec
-        .mentions
-        .iter()
-        .filter(|m| matches!(m.kind, MentionKind::Agreement(_)))
-        .map(|m| m.span)
-        .collect();
+    let mut extra = Vec::new();
     for b in &doc.blocks {
         if matches!(b.kind, BlockKind::Boilerplate) {
             continue;
         }
-        for m in crate::names::find(b.span.slice(&doc.text), b.span.start) {
-            if !known.iter().any(|k| k.overlaps(&m.span)) {
-                rec.mentions.push(m);
-            }
+        extra.extend(crate::names::find(b.span.slice(&doc.text), b.span.start));
+    }
+    let is_agreement = |m: &Mention| matches!(m.kind, MentionKind::Agreement(_));
+    let longer = |m: &Mention| {
+        extra.iter().any(|x| {
+            x.span.contains(&m.span)
+                && x.span.len() > m.span.len()
+                && agreement_of(x).is_some_and(|a| !a.reference)
+        })
+    };
+    rec.mentions.retain(|m| !is_agreement(m) || !longer(m));
+    let known: Vec<Span> = rec
+        .mentions
+        .iter()
+        .filter(|m| is_agreement(m))
+        .map(|m| m.span)
+        .collect();
+    for m in extra {
+        if !known.iter().any(|k| k.overlaps(&m.span)) {
+            rec.mentions.push(m);
         }
     }
     rec.mentions
@@ -232,7 +268,7 @@ fn indefinite_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(?:a|an)\s+((?:(?:new|basic|commercial|bilateral|formal|separate|supplementary|additional|provisional|preliminary|general|joint|intergovernmental)\s+)*(?:treaty|convention|agreement|pact|armistice|protocol|accord)(?:\s+(?:of|on|for)\s+[a-z]+(?:(?:,\s*|\s+and\s+|\s+)(?:amity|commerce|navigation|friendship|peace|trade|extradition|reciprocity|naturali[sz]ation|limits|alliance|the|transfer|defen[cs]e|equipment|technology|cooperation|and))*)?)",
+            r"(?i)\b(?:a|an|the)\s+((?:(?:new|basic|commercial|bilateral|formal|separate|supplementary|additional|provisional|preliminary|general|joint|intergovernmental)\s+)*(?:treaty|convention|agreement|pact|armistice|protocol|accord)(?:\s+(?:of|on|for)\s+[a-z]+(?:(?:,\s*|\s+and\s+|\s+)(?:amity|commerce|navigation|friendship|peace|trade|extradition|reciprocity|naturali[sz]ation|limits|alliance|the|transfer|defen[cs]e|equipment|technology|cooperation|and))*)?)",
         )
         .ok()
     })
@@ -242,14 +278,25 @@ fn indefinite_re() -> Option<&'static Regex> {
 fn place_fallback_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^\s*(?:,\s*)?(?:in|at)\s+((?:[A-Z][\p{L}'’.-]+)(?:\s+[A-Z][\p{L}'’.-]+)*)").ok()
+        Regex::new(r"^\s*(?:,\s*)?(?:in|at)\s+((?:[A-Z][\p{L}'’.-]+)(?:\s+[A-Z][\p{L}'’.-]+)*)")
+            .ok()
     })
     .as_ref()
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl<'a> Engine<'a> {
@@ -274,6 +321,7 @@ impl<'a> Engine<'a> {
                 let block = s.block.and_then(|b| doc.blocks.get(b));
                 SentInfo {
                     span: s.span,
+                    block: s.block,
                     section: block.and_then(|b| b.section),
                     heading: block.is_some_and(|b| {
                         matches!(b.kind, BlockKind::Heading { .. } | BlockKind::Title)
@@ -299,6 +347,7 @@ impl<'a> Engine<'a> {
             heading_year: HashMap::new(),
             heading_date: HashMap::new(),
             section_entity: HashMap::new(),
+            block_entity: HashMap::new(),
             mention_entity: Vec::new(),
             name_dates: Vec::new(),
             last_entity: None,
@@ -316,6 +365,9 @@ impl<'a> Engine<'a> {
         self.rec.mentions_in(span).collect()
     }
 
+    // Each argument is one field of the claim; a builder would only move
+    // the same list elsewhere.
+    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         subject: String,
@@ -436,9 +488,13 @@ impl<'a> Engine<'a> {
             };
             if let Some(d) = self.rec.mentions_in(s.span).filter_map(date_of).last() {
                 if let Some(y) = edtf_year(d) {
-                    self.heading_year.entry(sec).or_insert_with(|| y.to_string());
+                    self.heading_year
+                        .entry(sec)
+                        .or_insert_with(|| y.to_string());
                 }
-                self.heading_date.entry(sec).or_insert_with(|| d.to_string());
+                self.heading_date
+                    .entry(sec)
+                    .or_insert_with(|| d.to_string());
             }
         }
     }
@@ -465,12 +521,14 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn new_entity(&mut self, sent: usize, span: Span, a: &AgreementMention, polities: Vec<Value>) -> usize {
-        let plural = {
-            let n = a.name.trim_end();
-            let last = n.rsplit(' ').next().unwrap_or("");
-            last.ends_with("ies") || (last.ends_with('s') && !last.ends_with("ss"))
-        };
+    fn new_entity(
+        &mut self,
+        sent: usize,
+        span: Span,
+        a: &AgreementMention,
+        polities: Vec<Value>,
+    ) -> usize {
+        let plural = is_plural_name(&a.name);
         self.entities.push(Entity {
             name: a.name.clone(),
             ordinal: a.ordinal,
@@ -506,7 +564,11 @@ impl<'a> Engine<'a> {
             // "Reciprocal Access Agreement" within "Japan-France Reciprocal
             // Access Agreement": one agreement named more or less fully.
             let etoks = name_tokens(&e.name);
-            let (short, long) = if etoks.len() <= toks.len() { (&etoks, &toks) } else { (&toks, &etoks) };
+            let (short, long) = if etoks.len() <= toks.len() {
+                (&etoks, &toks)
+            } else {
+                (&toks, &etoks)
+            };
             let subset = short.len() >= 3
                 && a.ordinal.is_none()
                 && e.ordinal.is_none()
@@ -542,7 +604,14 @@ impl<'a> Engine<'a> {
     /// The entity an anaphor denotes: with an ordinal, the series member with
     /// that ordinal (made on first sight); else the section's current
     /// agreement, the last one mentioned, or the main one.
-    fn entity_for_reference(&mut self, sent: usize, span: Span, a: &AgreementMention, section: Option<u32>) -> Option<usize> {
+    fn entity_for_reference(
+        &mut self,
+        sent: usize,
+        span: Span,
+        a: &AgreementMention,
+        section: Option<u32>,
+        block: Option<usize>,
+    ) -> Option<usize> {
         if let Some(ord) = a.ordinal {
             if let Some(i) = self.entities.iter().position(|e| e.ordinal == Some(ord)) {
                 if let Some(e) = self.entities.get_mut(i) {
@@ -550,11 +619,16 @@ impl<'a> Engine<'a> {
                 }
                 return Some(i);
             }
-            let series = self.main.filter(|&m| self.entities.get(m).is_some_and(|e| e.ordinal.is_none()));
+            let series = self
+                .main
+                .filter(|&m| self.entities.get(m).is_some_and(|e| e.ordinal.is_none()));
             let mut named = a.clone();
             named.name = format!(
                 "{} {}",
-                ORDINALS.get(ord.saturating_sub(1) as usize).copied().unwrap_or(""),
+                ORDINALS
+                    .get(ord.saturating_sub(1) as usize)
+                    .copied()
+                    .unwrap_or(""),
                 self.series_base(series, &a.instrument)
             )
             .trim()
@@ -570,8 +644,9 @@ impl<'a> Engine<'a> {
             }
             return Some(i);
         }
-        section
-            .and_then(|s| self.section_entity.get(&s).copied())
+        block
+            .and_then(|b| self.block_entity.get(&b).copied())
+            .or_else(|| section.and_then(|s| self.section_entity.get(&s).copied()))
             .or(self.main)
             .or(self.last_entity)
     }
@@ -621,9 +696,9 @@ impl<'a> Engine<'a> {
         }
         if a.ordinal.is_some() {
             let text = self.text(m.span);
-            let capitalised = text
-                .split_whitespace()
-                .any(|w| ordinal_word(w).is_some() && w.chars().next().is_some_and(char::is_uppercase));
+            let capitalised = text.split_whitespace().any(|w| {
+                ordinal_word(w).is_some() && w.chars().next().is_some_and(char::is_uppercase)
+            });
             if !capitalised {
                 a.ordinal = None;
             }
@@ -637,12 +712,39 @@ impl<'a> Engine<'a> {
         let ms: Vec<&Mention> = self.mentions_in(s.span);
         for m in ms {
             let Some(a) = agreement_of(m) else { continue };
-            if self.lex.not_agreement(&a.name) {
+            // The words after a name can show what it is ("U.S. Declaration"
+            // followed by "of War").
+            let mut end = (m.span.end + 24).min(self.doc.text.len());
+            while !self.doc.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let with_next = self.text(Span::new(m.span.start, end.max(m.span.start)));
+            if self.lex.not_agreement(&a.name) || self.lex.not_agreement(with_next) {
                 continue;
             }
             let a = &self.normalise_mention(m, a);
+            // "the Treaty of Friendship (Treaty of Morfontaine)": a name in
+            // brackets right after another is an alias of it.
+            let before = self.text(Span::new(s.span.start, m.span.start));
+            let alias_of = if before.trim_end().ends_with('(') && !a.reference {
+                let open = before.trim_end().len().saturating_sub(1);
+                self.mention_entity
+                    .iter()
+                    .rev()
+                    .find(|(sp, _)| {
+                        sp.end <= s.span.start + open
+                            && self.text(Span::new(sp.end, s.span.start + open)).trim().is_empty()
+                    })
+                    .map(|x| x.1)
+            } else {
+                None
+            };
+            if let Some(e) = alias_of {
+                self.mention_entity.push((m.span, e));
+                continue;
+            }
             let e = if a.reference {
-                self.entity_for_reference(i, m.span, a, s.section)
+                self.entity_for_reference(i, m.span, a, s.section, s.block)
             } else {
                 Some(self.entity_for(i, m.span, a))
             };
@@ -655,7 +757,10 @@ impl<'a> Engine<'a> {
                     .iter()
                     .find(|d| d.span.start >= m.span.end && d.span.start <= m.span.end + 5);
                 if let Some(d) = next.and_then(|d| date_of(d).map(|x| (x, d.span))) {
-                    let gap = self.text(Span::new(m.span.end, d.1.start)).trim().to_string();
+                    let gap = self
+                        .text(Span::new(m.span.end, d.1.start))
+                        .trim()
+                        .to_string();
                     if gap == "of" || gap == "(" || gap == "," {
                         self.push(
                             agreement_key(e),
@@ -674,8 +779,13 @@ impl<'a> Engine<'a> {
             if let Some(e) = e {
                 let is_plural = self.entities.get(e).is_some_and(|x| x.plural);
                 if !is_plural {
-                    if let Some(sec) = s.section {
+                    // Only a heading's agreement scopes its section; within a
+                    // paragraph, the last one named is the nearest.
+                    if let (Some(sec), true) = (s.section, s.heading) {
                         self.section_entity.insert(sec, e);
+                    }
+                    if let Some(b) = s.block {
+                        self.block_entity.insert(b, e);
                     }
                     self.last_entity = Some(e);
                 }
@@ -705,7 +815,13 @@ impl<'a> Engine<'a> {
             // A name in lower case ("a joint declaration of cooperation")
             // is a description, kept only when it is dated.
             let described = e.indefinite || e.name.chars().next().is_some_and(char::is_lowercase);
-            let conf = if e.from_reference { 0.6 } else if described { 0.5 } else { 0.9 };
+            let conf = if e.from_reference {
+                0.6
+            } else if described {
+                0.5
+            } else {
+                0.9
+            };
             self.push(
                 format!("agreement:{i}"),
                 "agreement",
@@ -722,7 +838,11 @@ impl<'a> Engine<'a> {
                 e.year.map(|y| y.to_string()),
                 sspan,
                 span,
-                if e.from_reference { "agreement.anaphor" } else { "agreement.name" },
+                if e.from_reference {
+                    "agreement.anaphor"
+                } else {
+                    "agreement.name"
+                },
                 conf,
             );
             let mut polities = e.polities.clone();
@@ -733,7 +853,16 @@ impl<'a> Engine<'a> {
                 let sent_pol = self.polities_near(sspan, span);
                 if sent_pol.len() >= 2 {
                     for p in sent_pol.into_iter().take(2) {
-                        self.push(format!("agreement:{i}"), "party", p, None, sspan, span, "party.sentence", 0.6);
+                        self.push(
+                            format!("agreement:{i}"),
+                            "party",
+                            p,
+                            None,
+                            sspan,
+                            span,
+                            "party.sentence",
+                            0.6,
+                        );
                     }
                 }
             }
@@ -752,7 +881,16 @@ impl<'a> Engine<'a> {
                 pconf = 0.85 * DOCUMENT_FACTOR;
             }
             for p in polities {
-                self.push(format!("agreement:{i}"), "party", p, None, sspan, span, rule, pconf);
+                self.push(
+                    format!("agreement:{i}"),
+                    "party",
+                    p,
+                    None,
+                    sspan,
+                    span,
+                    rule,
+                    pconf,
+                );
             }
             if let Some(y) = e.year {
                 self.push(
@@ -767,7 +905,16 @@ impl<'a> Engine<'a> {
                 );
             }
             if e.name.to_lowercase().contains("secret") {
-                self.push(format!("agreement:{i}"), "secret", json!(true), None, sspan, span, "secret.name", 0.8);
+                self.push(
+                    format!("agreement:{i}"),
+                    "secret",
+                    json!(true),
+                    None,
+                    sspan,
+                    span,
+                    "secret.name",
+                    0.8,
+                );
             }
         }
     }
@@ -858,19 +1005,40 @@ impl Engine<'_> {
                 "signed" | "effective" | "ended" => {
                     if let Some(d) = ms.iter().find_map(|m| date_of(m)) {
                         let d = d.to_string();
-                        self.push(subject, &pred, json!({"date": d}), Some(d.clone()), bspan, key, &rule, 0.97);
+                        self.push(
+                            subject,
+                            &pred,
+                            json!({"date": d}),
+                            Some(d.clone()),
+                            bspan,
+                            key,
+                            &rule,
+                            0.97,
+                        );
                     }
                 }
                 "place" => {
-                    let name = ms
-                        .iter()
-                        .find_map(|m| match &m.kind {
-                            MentionKind::Place(p) => Some(self.text(m.span).to_string()).filter(|_| !p.name.is_empty()),
-                            _ => None,
-                        })
-                        .unwrap_or_else(|| vtext.split(',').next().unwrap_or("").trim().to_string());
+                    let name =
+                        ms.iter()
+                            .find_map(|m| match &m.kind {
+                                MentionKind::Place(p) => Some(self.text(m.span).to_string())
+                                    .filter(|_| !p.name.is_empty()),
+                                _ => None,
+                            })
+                            .unwrap_or_else(|| {
+                                vtext.split(',').next().unwrap_or("").trim().to_string()
+                            });
                     if !name.is_empty() && !name.starts_with('<') {
-                        self.push(subject, "place", json!({"name": name}), None, bspan, key, &rule, 0.95);
+                        self.push(
+                            subject,
+                            "place",
+                            json!({"name": name}),
+                            None,
+                            bspan,
+                            key,
+                            &rule,
+                            0.95,
+                        );
                     }
                 }
                 "signatory" => {
@@ -892,7 +1060,16 @@ impl Engine<'_> {
                 "party" => {
                     for m in &ms {
                         if let Some(p) = polity_of(m) {
-                            self.push(subject.clone(), "party", polity_value(p), None, bspan, key, &rule, 0.95);
+                            self.push(
+                                subject.clone(),
+                                "party",
+                                polity_value(p),
+                                None,
+                                bspan,
+                                key,
+                                &rule,
+                                0.95,
+                            );
                         }
                     }
                 }
@@ -900,7 +1077,16 @@ impl Engine<'_> {
                     for l in vtext.split([',', ';']).flat_map(|x| x.split(" and ")) {
                         let l = l.trim();
                         if !l.is_empty() && !l.starts_with('<') {
-                            self.push(subject.clone(), "language", json!(l), None, bspan, key, &rule, 0.95);
+                            self.push(
+                                subject.clone(),
+                                "language",
+                                json!(l),
+                                None,
+                                bspan,
+                                key,
+                                &rule,
+                                0.95,
+                            );
                         }
                     }
                 }
@@ -921,20 +1107,31 @@ impl Engine<'_> {
     /// Whether a span lies inside an agreement's name, or in the "(1902)"
     /// right after it: such a date belongs to that agreement.
     fn inside_agreement(&self, span: &Span) -> bool {
-        self.name_dates.contains(span) || self.mention_entity.iter().any(|(s, _)| {
-            s.contains(span)
-                || (span.start >= s.end
-                    && span.start <= s.end + 2
-                    && self.text(Span::new(s.end, span.start)).trim() == "(")
-        })
+        self.name_dates.contains(span)
+            || self.mention_entity.iter().any(|(s, _)| {
+                s.contains(span)
+                    || (span.start >= s.end
+                        && span.start <= s.end + 2
+                        && self.text(Span::new(s.end, span.start)).trim() == "(")
+            })
     }
 
     /// The agreement a trigger is about, with the confidence factor of the
     /// scope it came from.
-    fn what(&mut self, i: usize, s: &SentInfo, trig: Span, zone: Span, predicate: &str) -> Option<(usize, f32, Span)> {
+    fn what(
+        &mut self,
+        i: usize,
+        s: &SentInfo,
+        trig: Span,
+        zone: Span,
+        predicate: &str,
+    ) -> Option<(usize, f32, Span)> {
         let mut cands = self.entities_in(s.span);
         // Plural names (a series) only when nothing else is there.
-        if cands.iter().any(|(_, e)| !self.entities.get(*e).is_some_and(|x| x.plural)) {
+        if cands
+            .iter()
+            .any(|(_, e)| !self.entities.get(*e).is_some_and(|x| x.plural))
+        {
             cands.retain(|(_, e)| !self.entities.get(*e).is_some_and(|x| x.plural));
         }
         if let Some(&(span, e)) = cands.iter().min_by_key(|(sp, _)| dist(sp, &trig)) {
@@ -960,11 +1157,19 @@ impl Engine<'_> {
                                 c.get(0).is_some_and(|m| {
                                     let prev = btext.get(..m.start()).unwrap_or("");
                                     let last = prev.split_whitespace().last().unwrap_or("");
-                                    !matches!(last.to_lowercase().as_str(), "was" | "is" | "were" | "are" | "be" | "been" | "as")
+                                    !matches!(
+                                        last.to_lowercase().as_str(),
+                                        "was" | "is" | "were" | "are" | "be" | "been" | "as"
+                                    )
                                 })
                             })
                             .map(|c| (c, before.start))
                     });
+                // A bare "a treaty" names nothing: it resolves like an
+                // anaphor below.
+                let found = found.filter(|(c, _)| {
+                    c.get(1).is_some_and(|g| g.as_str().split_whitespace().count() >= 2)
+                });
                 if let Some((c, base)) = found {
                     if let Some(g) = c.get(1) {
                         let span = Span::new(base + g.start(), base + g.end());
@@ -988,18 +1193,42 @@ impl Engine<'_> {
                             x.mentions = 1;
                         }
                         self.mention_entity.push((span, e));
-                        if let Some(sec) = s.section {
-                            self.section_entity.insert(sec, e);
+                        if let Some(b) = s.block {
+                            self.block_entity.insert(b, e);
                         }
                         return Some((e, distance_factor(dist(&span, &trig)) * 0.8, span));
                     }
                 }
             }
         }
-        if let Some(e) = s.section.and_then(|sec| self.section_entity.get(&sec).copied()) {
+        if let Some(e) = s.block.and_then(|b| self.block_entity.get(&b).copied()) {
+            return Some((e, SECTION_FACTOR, trig));
+        }
+        if let Some(e) = s
+            .section
+            .and_then(|sec| self.section_entity.get(&sec).copied())
+        {
             return Some((e, SECTION_FACTOR, trig));
         }
         self.main.map(|m| (m, DOCUMENT_FACTOR, trig))
+    }
+
+    /// Distance between a trigger and an argument, with a penalty for each
+    /// clause boundary (";") between them: an argument across one belongs to
+    /// another statement more often than not.
+    fn clause_dist(&self, a: &Span, trig: &Span) -> usize {
+        let d = dist(a, trig);
+        let (lo, hi) = if a.end <= trig.start {
+            (a.end, trig.start)
+        } else {
+            (trig.end, a.start)
+        };
+        let between = if hi > lo {
+            self.text(Span::new(lo, hi))
+        } else {
+            ""
+        };
+        d + 400 * between.matches(';').count()
     }
 
     /// The date nearest the trigger within its zone (dates inside agreement
@@ -1008,13 +1237,16 @@ impl Engine<'_> {
         self.rec
             .mentions_in(zone)
             .filter(|m| !self.inside_agreement(&m.span))
-            .filter_map(|m| date_of(m).map(|d| (d.to_string(), dist(&m.span, &trig), m.span)))
+            .filter_map(|m| {
+                date_of(m).map(|d| (d.to_string(), self.clause_dist(&m.span, &trig), m.span))
+            })
             .min_by_key(|x| x.1)
     }
 
     /// The section's heading year.
     fn section_year(&self, s: &SentInfo) -> Option<String> {
-        s.section.and_then(|sec| self.heading_year.get(&sec).cloned())
+        s.section
+            .and_then(|sec| self.heading_year.get(&sec).cloned())
     }
 
     /// A place introduced by "in" or "at" right after the trigger.
@@ -1037,7 +1269,10 @@ impl Engine<'_> {
         if MONTHS.iter().any(|m| name.starts_with(m)) {
             return None;
         }
-        let span = Span::new(after.start + g.start(), after.start + g.start() + name.len());
+        let span = Span::new(
+            after.start + g.start(),
+            after.start + g.start() + name.len(),
+        );
         // A polity is a country, not the place of signing.
         if self.rec.mentions_in(span).any(|m| polity_of(m).is_some()) {
             return None;
@@ -1068,20 +1303,27 @@ impl Engine<'_> {
     /// that a sentence naming the pair's anchor with one other polity
     /// names the counterpart ("the United States recognised the Federal
     /// Republic").
-    fn event_parties(&self, sentence_polities: &[Value]) -> Vec<Value> {
+    fn event_parties(&self, sentence_polities: &[Value]) -> Option<Vec<Value>> {
         if self.pair.len() < 2 {
-            return sentence_polities.iter().take(2).cloned().collect();
+            return Some(sentence_polities.iter().take(2).cloned().collect());
         }
         let in_pair = |v: &Value| self.pair.iter().any(|p| p["id"] == v["id"]);
         let anchor = &self.pair[0];
         let has_anchor = sentence_polities.iter().any(|v| v["id"] == anchor["id"]);
-        let has_other = sentence_polities.iter().any(|v| v["id"] == self.pair[1]["id"]);
+        let has_other = sentence_polities
+            .iter()
+            .any(|v| v["id"] == self.pair[1]["id"]);
         let outsiders: Vec<&Value> = sentence_polities.iter().filter(|v| !in_pair(v)).collect();
         let _ = has_anchor;
         if !has_other && outsiders.len() == 1 {
-            return vec![anchor.clone(), outsiders[0].clone()];
+            return Some(vec![anchor.clone(), outsiders[0].clone()]);
         }
-        self.pair.clone()
+        // Several other polities and not the counterpart: the sentence is
+        // about others ("the treaty recognised Hungary, Poland and ...").
+        if !has_other && outsiders.len() >= 2 {
+            return None;
+        }
+        Some(self.pair.clone())
     }
 
     fn sentence(&mut self, i: usize, s: &SentInfo) {
@@ -1116,7 +1358,9 @@ impl Engine<'_> {
                 .min()
                 .unwrap_or(s.span.end);
             let zone = Span::new(zone_start, zone_end.max(zone_start));
-            let Some(rule) = self.lex.rule(h.rule) else { continue };
+            let Some(rule) = self.lex.rule(h.rule) else {
+                continue;
+            };
             let (rule_id, prec) = (rule.id.clone(), rule.precision);
             if let Some(kind) = h.predicate.strip_prefix("event:") {
                 self.event(i, s, kind, trig, zone, &rule_id, prec);
@@ -1130,7 +1374,16 @@ impl Engine<'_> {
             let conf = prec * factor;
             match pred.as_str() {
                 "secret" => {
-                    self.push(subject, "secret", json!(true), None, s.span, trig, &rule_id, conf);
+                    self.push(
+                        subject,
+                        "secret",
+                        json!(true),
+                        None,
+                        s.span,
+                        trig,
+                        &rule_id,
+                        conf,
+                    );
                 }
                 "led_to" => {
                     let target = self
@@ -1194,7 +1447,16 @@ impl Engine<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn lifecycle(&mut self, s: &SentInfo, pred: &str, subject: &str, trig: Span, zone: Span, rule: &str, conf: f32) {
+    fn lifecycle(
+        &mut self,
+        s: &SentInfo,
+        pred: &str,
+        subject: &str,
+        trig: Span,
+        zone: Span,
+        rule: &str,
+        conf: f32,
+    ) {
         let date = self.date_in(zone, trig);
         let (date, dconf) = match date {
             Some((d, dd, _)) => (Some(d), distance_factor(dd)),
@@ -1209,7 +1471,11 @@ impl Engine<'_> {
             value["how"] = json!(how);
             // "abrogated by the Soviet government": the polity after "by".
             let after = Span::new(trig.end, zone.end.max(trig.end));
-            let by = self.text(after).trim_start().to_lowercase().starts_with("by ");
+            let by = self
+                .text(after)
+                .trim_start()
+                .to_lowercase()
+                .starts_with("by ");
             if by {
                 if let Some(p) = self.polities_near(after, trig).into_iter().next() {
                     value["by"] = p;
@@ -1217,9 +1483,22 @@ impl Engine<'_> {
             }
         }
         if pred == "disclosed" {
-            value["how"] = json!(if rule.contains("leak") { "leak" } else { "publication" });
+            value["how"] = json!(if rule.contains("leak") {
+                "leak"
+            } else {
+                "publication"
+            });
         }
-        self.push(subject.to_string(), pred, value, date.clone(), s.span, trig, rule, conf * dconf);
+        self.push(
+            subject.to_string(),
+            pred,
+            value,
+            date.clone(),
+            s.span,
+            trig,
+            rule,
+            conf * dconf,
+        );
         if pred != "signed" {
             return;
         }
@@ -1247,29 +1526,74 @@ impl Engine<'_> {
             })
             .collect();
         for (p, d) in persons {
-            self.push(subject.to_string(), "signatory", p, None, s.span, trig, &format!("{rule}.signatory"), conf * distance_factor(d));
+            self.push(
+                subject.to_string(),
+                "signatory",
+                p,
+                None,
+                s.span,
+                trig,
+                &format!("{rule}.signatory"),
+                conf * distance_factor(d),
+            );
         }
         let parties = self.polities_near(zone, trig);
         if parties.len() >= 2 {
             for p in parties {
-                self.push(subject.to_string(), "party", p, None, s.span, trig, &format!("{rule}.party"), conf * 0.9);
+                self.push(
+                    subject.to_string(),
+                    "party",
+                    p,
+                    None,
+                    s.span,
+                    trig,
+                    &format!("{rule}.party"),
+                    conf * 0.9,
+                );
             }
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn event(&mut self, i: usize, s: &SentInfo, kind: &str, trig: Span, zone: Span, rule: &str, prec: f32) {
+    fn event(
+        &mut self,
+        i: usize,
+        s: &SentInfo,
+        kind: &str,
+        trig: Span,
+        zone: Span,
+        rule: &str,
+        prec: f32,
+    ) {
         let mut dates: Vec<(String, f32)> = Vec::new();
         if s.heading {
             // A heading names the event and dates it. A full date in the
-            // heading stands; otherwise the one date of that year the
-            // section gives, and when it gives several, the heading's own
-            // (often the year alone): the text does not say which day.
+            // heading stands; otherwise the one day the section's first
+            // sentence gives, when it is the only one and fits the heading;
+            // otherwise the heading's own date (often the year alone): the
+            // text does not say which of several days marks the event.
             let hdate = s.section.and_then(|sec| self.heading_date.get(&sec).cloned());
             let found = match hdate {
                 Some(d) if precision(&d) == 3 => Some(d),
                 hd => {
-                    let mut days: Vec<&str> = Vec::new();
+                    let first = self
+                        .sents
+                        .iter()
+                        .skip(i + 1)
+                        .take_while(|x| x.section == s.section)
+                        .find(|x| !x.heading);
+                    let days: Vec<&str> = first
+                        .map(|x| {
+                            self.rec
+                                .mentions_in(x.span)
+                                .filter_map(date_of)
+                                .filter(|d| precision(d) == 3)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    // ... and the only day of the heading's years in the
+                    // whole section.
+                    let mut section_days: Vec<&str> = Vec::new();
                     for x in self
                         .sents
                         .iter()
@@ -1278,16 +1602,17 @@ impl Engine<'_> {
                     {
                         for d in self.rec.mentions_in(x.span).filter_map(date_of) {
                             let fits = hd.as_deref().is_none_or(|h| year_within(d, h));
-                            if fits && precision(d) == 3 && !days.contains(&d) {
-                                days.push(d);
+                            if fits && precision(d) == 3 && !section_days.contains(&d) {
+                                section_days.push(d);
                             }
                         }
                     }
+                    let days = if section_days.len() == 1 { days } else { Vec::new() };
                     match (days.as_slice(), hd) {
-                        ([one], _) => Some(one.to_string()),
+                        ([one], Some(h)) if year_within(one, &h) => Some(one.to_string()),
+                        ([one], None) => Some(one.to_string()),
                         (_, Some(h)) => Some(h),
-                        ([first, ..], None) => Some(first.to_string()),
-                        ([], None) => None,
+                        (_, None) => None,
                     }
                 }
             };
@@ -1299,7 +1624,9 @@ impl Engine<'_> {
                 .rec
                 .mentions_in(zone)
                 .filter(|m| !self.inside_agreement(&m.span))
-                .filter_map(|m| date_of(m).map(|d| (d.to_string(), dist(&m.span, &trig))))
+                .filter_map(|m| {
+                    date_of(m).map(|d| (d.to_string(), self.clause_dist(&m.span, &trig)))
+                })
                 .collect();
             let all_days = zone_dates.len() > 1 && zone_dates.iter().all(|d| precision(&d.0) == 3);
             if all_days && kind == "meeting" {
@@ -1322,7 +1649,9 @@ impl Engine<'_> {
             return;
         }
         let spolities = self.polities_near(s.span, trig);
-        let parties = self.event_parties(&spolities);
+        let Some(parties) = self.event_parties(&spolities) else {
+            return;
+        };
         let place = self.place_after(trig, zone).map(|p| p.0);
         let persons: Vec<String> = self
             .rec
@@ -1383,15 +1712,20 @@ impl Engine<'_> {
         let mut parent: Option<(String, bool)> = None;
         let mut top: Option<u8> = None;
         for i in 0..self.sents.len() {
-            let Some(s) = self.sents.get(i).cloned() else { continue };
-            let (true, Some(level)) = (s.heading, s.level) else { continue };
+            let Some(s) = self.sents.get(i).cloned() else {
+                continue;
+            };
+            let (true, Some(level)) = (s.heading, s.level) else {
+                continue;
+            };
             if level == 0 {
                 continue;
             }
             // The first heading of a new block starts it; later sentences of
             // one heading block are the same heading.
             let first_of_block = i == 0
-                || self.rec.sentences.get(i - 1).map(|p| p.block) != self.rec.sentences.get(i).map(|p| p.block);
+                || self.rec.sentences.get(i - 1).map(|p| p.block)
+                    != self.rec.sentences.get(i).map(|p| p.block);
             if !first_of_block {
                 continue;
             }
@@ -1407,7 +1741,9 @@ impl Engine<'_> {
                 parent = kind.filter(|_| !dated).map(|k| (k, false));
                 continue;
             }
-            let Some((kind, used)) = parent.as_mut() else { continue };
+            let Some((kind, used)) = parent.as_mut() else {
+                continue;
+            };
             if *used {
                 continue;
             }
@@ -1434,18 +1770,27 @@ impl Engine<'_> {
         let key = |c: &Claim| {
             (
                 c.value.get("section").and_then(Value::as_u64),
-                c.value.get("kind").and_then(Value::as_str).map(str::to_string),
+                c.value
+                    .get("kind")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
             )
         };
         let headed: Vec<usize> = (0..self.claims.len())
-            .filter(|&i| self.claims.get(i).is_some_and(|c| is_event(c) && heading(c)))
+            .filter(|&i| {
+                self.claims
+                    .get(i)
+                    .is_some_and(|c| is_event(c) && heading(c))
+            })
             .collect();
         if headed.len() < 2 {
             return;
         }
         let mut refined: Vec<usize> = Vec::new();
         for j in 0..self.claims.len() {
-            let Some(c) = self.claims.get(j) else { continue };
+            let Some(c) = self.claims.get(j) else {
+                continue;
+            };
             if !is_event(c) || heading(c) {
                 continue;
             }
@@ -1474,28 +1819,35 @@ impl Engine<'_> {
                 // Meetings are not what such headings list, so an unlisted
                 // one is most often a passing mention.
                 let meeting = c.value.get("kind").and_then(Value::as_str) == Some("meeting");
-                c.confidence *= if target.is_some() || meeting { 0.2 } else { 0.5 };
+                c.confidence *= if target.is_some() || meeting {
+                    0.2
+                } else {
+                    0.5
+                };
             }
         }
     }
 
-    /// The last date of the previous sentence when it is in the same block.
+    /// The last date of the nearest of the two sentences before, within the
+    /// same section: "The sessions, held during this visit" takes the date
+    /// of the visit.
     fn previous_date(&self, i: usize, s: &SentInfo) -> Option<String> {
-        let prev = self.sents.get(i.checked_sub(1)?)?;
-        let same_block = self
-            .rec
-            .sentences
-            .get(i)
-            .zip(self.rec.sentences.get(i - 1))
-            .is_some_and(|(a, b)| a.block == b.block);
-        if !same_block || prev.heading || prev.section != s.section {
-            return None;
+        for back in 1..=2 {
+            let prev = self.sents.get(i.checked_sub(back)?)?;
+            if prev.heading || prev.section != s.section {
+                return None;
+            }
+            if let Some(d) = self
+                .rec
+                .mentions_in(prev.span)
+                .filter(|m| !self.inside_agreement(&m.span))
+                .filter_map(date_of)
+                .last()
+            {
+                return Some(d.to_string());
+            }
         }
-        self.rec
-            .mentions_in(prev.span)
-            .filter_map(date_of)
-            .last()
-            .map(str::to_string)
+        None
     }
 
     fn indicators(&mut self, s: &SentInfo) {
@@ -1507,7 +1859,11 @@ impl Engine<'_> {
                 let Ok(mut value) = v.as_str().replace(',', "").parse::<f64>() else {
                     continue;
                 };
-                match c.name("scale").map(|m| m.as_str().to_lowercase()).as_deref() {
+                match c
+                    .name("scale")
+                    .map(|m| m.as_str().to_lowercase())
+                    .as_deref()
+                {
                     Some("million") => value *= 1e6,
                     Some("billion") | Some("bn") => value *= 1e9,
                     Some("trillion") => value *= 1e12,
@@ -1520,17 +1876,14 @@ impl Engine<'_> {
                     Some("¥") => Some("JPY".to_string()),
                     _ => r.unit.clone(),
                 };
-                let year = c
-                    .name("year")
-                    .map(|y| y.as_str().to_string())
-                    .or_else(|| {
-                        self.rec
-                            .mentions_in(s.span)
-                            .filter_map(date_of)
-                            .filter_map(edtf_year)
-                            .next()
-                            .map(str::to_string)
-                    });
+                let year = c.name("year").map(|y| y.as_str().to_string()).or_else(|| {
+                    self.rec
+                        .mentions_in(s.span)
+                        .filter_map(date_of)
+                        .filter_map(edtf_year)
+                        .next()
+                        .map(str::to_string)
+                });
                 let Some(m) = c.get(0) else { continue };
                 let ev = Span::new(s.span.start + m.start(), s.span.start + m.end());
                 let n = self.next_indicator;
@@ -1551,7 +1904,6 @@ impl Engine<'_> {
     }
 }
 
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 pub(crate) mod tests {
@@ -1567,7 +1919,11 @@ pub(crate) mod tests {
         for (i, part) in text.split("\n\n").enumerate() {
             let span = Span::new(pos, pos + part.len());
             blocks.push(Block {
-                kind: if i == 0 { BlockKind::Title } else { BlockKind::Paragraph },
+                kind: if i == 0 {
+                    BlockKind::Title
+                } else {
+                    BlockKind::Paragraph
+                },
                 span,
                 section: Some(0),
             });
@@ -1631,7 +1987,12 @@ pub(crate) mod tests {
             unknown: false,
         })
     }
-    pub(crate) fn agreement(name: &str, reference: bool, ordinal: Option<u32>, year: Option<i32>) -> MentionKind {
+    pub(crate) fn agreement(
+        name: &str,
+        reference: bool,
+        ordinal: Option<u32>,
+        year: Option<i32>,
+    ) -> MentionKind {
         MentionKind::Agreement(AgreementMention {
             name: name.into(),
             instrument: "treaty".into(),
@@ -1650,13 +2011,22 @@ pub(crate) mod tests {
             let t = b.span.slice(&d.text);
             let mut start = 0;
             for (i, _) in t.match_indices(". ") {
-                sentences.push(Sentence { span: Span::new(b.span.start + start, b.span.start + i + 1), block: Some(bi) });
+                sentences.push(Sentence {
+                    span: Span::new(b.span.start + start, b.span.start + i + 1),
+                    block: Some(bi),
+                });
                 start = i + 2;
             }
-            sentences.push(Sentence { span: Span::new(b.span.start + start, b.span.end), block: Some(bi) });
+            sentences.push(Sentence {
+                span: Span::new(b.span.start + start, b.span.end),
+                block: Some(bi),
+            });
         }
         mentions.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
-        Recognition { sentences, mentions }
+        Recognition {
+            sentences,
+            mentions,
+        }
     }
 
     const LISBON: &str = "Treaty of Lisbon of 1811\n\nThe Treaty of Lisbon of 1811 was signed in Lisbon on 4 May 1811 by Portuguese Envoy João Silva and British Minister Henry Clark. A secret annex gave Portugal special interests in Madeira. The treaty was abrogated by Britain in 1830.\n\nThe kingdoms would sign a second pact. Portugal recognised the Republic of Texas on 2 March 1837.";
@@ -1665,20 +2035,49 @@ pub(crate) mod tests {
         let d = doc(LISBON);
         let t = LISBON;
         let mut ms = Vec::new();
-        ms.extend(all(t, "Treaty of Lisbon of 1811", agreement("Treaty of Lisbon of 1811", false, None, Some(1811))));
-        ms.extend(all(t, "The treaty", agreement("the treaty", true, None, None)));
+        ms.extend(all(
+            t,
+            "Treaty of Lisbon of 1811",
+            agreement("Treaty of Lisbon of 1811", false, None, Some(1811)),
+        ));
+        ms.extend(all(
+            t,
+            "The treaty",
+            agreement("the treaty", true, None, None),
+        ));
         ms.extend(all(t, "4 May 1811", date("1811-05-04")));
         ms.extend(all(t, "1830", date("1830")));
         ms.extend(all(t, "2 March 1837", date("1837-03-02")));
-        ms.extend(all(t, "Lisbon on", place("Lisbon", "city")).into_iter().map(|mut m| { m.span.end -= 3; m }));
+        ms.extend(
+            all(t, "Lisbon on", place("Lisbon", "city"))
+                .into_iter()
+                .map(|mut m| {
+                    m.span.end -= 3;
+                    m
+                }),
+        );
         ms.extend(all(t, "Madeira", place("Madeira", "region")));
         ms.extend(all(t, "João Silva", person("João Silva", 1)));
         ms.extend(all(t, "Henry Clark", person("Henry Clark", 2)));
         ms.extend(all(t, "Portuguese", polity("PRT", "Portugal", 235, true)));
         ms.extend(all(t, "Portugal", polity("PRT", "Portugal", 235, false)));
-        ms.extend(all(t, "British", polity("GBR", "United Kingdom", 200, true)));
-        ms.extend(all(t, "Britain", polity("GBR", "United Kingdom", 200, false)).into_iter().filter(|m| !LISBON[..m.span.start].ends_with("British".trim_end_matches("Britain"))));
-        ms.extend(all(t, "Republic of Texas", polity("TEX", "Texas", 0, false)));
+        ms.extend(all(
+            t,
+            "British",
+            polity("GBR", "United Kingdom", 200, true),
+        ));
+        ms.extend(
+            all(t, "Britain", polity("GBR", "United Kingdom", 200, false))
+                .into_iter()
+                .filter(|m| {
+                    !LISBON[..m.span.start].ends_with("British".trim_end_matches("Britain"))
+                }),
+        );
+        ms.extend(all(
+            t,
+            "Republic of Texas",
+            polity("TEX", "Texas", 0, false),
+        ));
         let r = recognition(&d, ms);
         (d, r)
     }
@@ -1697,7 +2096,10 @@ pub(crate) mod tests {
         assert!(a.secret_provisions);
         assert_eq!(a.ended.as_deref(), Some("1830"));
         let cows: Vec<Option<u16>> = a.parties.iter().map(|p| p.cow).collect();
-        assert!(cows.contains(&Some(235)) && cows.contains(&Some(200)), "{cows:?}");
+        assert!(
+            cows.contains(&Some(235)) && cows.contains(&Some(200)),
+            "{cows:?}"
+        );
         // "would sign" is not a signing; the recognition is an event.
         assert_eq!(facts.events.len(), 1, "{:#?}", facts.events);
         assert_eq!(facts.events[0].kind, "recognition");
@@ -1719,20 +2121,44 @@ pub(crate) mod tests {
         let t = "The Lusitanian Pacts\n\nThe Lusitanian Pacts were two secret treaties. They were abrogated in 1840.\n\nThe First Pact was signed on 1 June 1820.\n\nThe Second Pact was signed on 5 July 1825.";
         let d = doc(t);
         let mut ms = Vec::new();
-        ms.extend(all(t, "The Lusitanian Pacts", agreement("Lusitanian Pacts", false, None, None)));
-        ms.extend(all(t, "The First Pact", agreement("the First Pact", true, Some(1), None)));
-        ms.extend(all(t, "The Second Pact", agreement("the Second Pact", true, Some(2), None)));
+        ms.extend(all(
+            t,
+            "The Lusitanian Pacts",
+            agreement("Lusitanian Pacts", false, None, None),
+        ));
+        ms.extend(all(
+            t,
+            "The First Pact",
+            agreement("the First Pact", true, Some(1), None),
+        ));
+        ms.extend(all(
+            t,
+            "The Second Pact",
+            agreement("the Second Pact", true, Some(2), None),
+        ));
         ms.extend(all(t, "1840", date("1840")));
         ms.extend(all(t, "1 June 1820", date("1820-06-01")));
         ms.extend(all(t, "5 July 1825", date("1825-07-05")));
         let r = recognition(&d, ms);
         let facts = crate::facts::document_facts(&extract("d", &d, &r));
-        let signed: Vec<_> = facts.agreements.iter().map(|a| (a.signed.clone(), a.ended.clone(), a.secret_provisions)).collect();
+        let signed: Vec<_> = facts
+            .agreements
+            .iter()
+            .map(|a| (a.signed.clone(), a.ended.clone(), a.secret_provisions))
+            .collect();
         assert_eq!(
             signed,
             vec![
-                (Some("1820-06-01".to_string()), Some("1840".to_string()), true),
-                (Some("1825-07-05".to_string()), Some("1840".to_string()), true)
+                (
+                    Some("1820-06-01".to_string()),
+                    Some("1840".to_string()),
+                    true
+                ),
+                (
+                    Some("1825-07-05".to_string()),
+                    Some("1840".to_string()),
+                    true
+                )
             ],
             "{facts:#?}"
         );

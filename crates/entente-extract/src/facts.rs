@@ -1,7 +1,7 @@
 //! The facts interchange format (`../shared/eval/FORMAT.md`): what one
 //! document states, built from that document's claims alone.
 
-use crate::extract::precision;
+use crate::extract::{is_plural_name, precision};
 use crate::Claim;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -154,7 +154,10 @@ pub(crate) fn stated_agreements(claims: &[Claim]) -> Vec<(AgreementFacts, Vec<&C
             }
         }
     }
-    let key = |s: &str| s.strip_prefix("agreement:").and_then(|n| n.parse::<usize>().ok());
+    let key = |s: &str| {
+        s.strip_prefix("agreement:")
+            .and_then(|n| n.parse::<usize>().ok())
+    };
     let series_of = |a: &Acc| -> Option<usize> {
         a.decl
             .and_then(|d| d.value.get("series"))
@@ -172,7 +175,22 @@ pub(crate) fn stated_agreements(claims: &[Claim]) -> Vec<(AgreementFacts, Vec<&C
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
-        if flag("is_series") && (members.contains(n) || flag("main") || name.ends_with('s')) {
+        let dated = acc.claims.iter().any(|c| {
+            c.predicate == "signed" && date_of_claim(c).is_some() && c.confidence >= MIN_CONFIDENCE
+        });
+        // A series is stated through its members; a plural name is one
+        // instrument only when the text dates it ("the Treaties of 1858").
+        if flag("is_series") && (members.contains(n) || flag("main") || (is_plural_name(&name) && !dated)) {
+            continue;
+        }
+        // A name in passing, once, with nothing said of it ("the principles
+        // of the Charter"), is not a stated agreement.
+        let said = acc.claims.iter().any(|c| {
+            !matches!(c.predicate.as_str(), "party" | "provision" | "secret" | "led_to")
+        });
+        let mentions = decl.value.get("mentions").and_then(Value::as_u64).unwrap_or(1);
+        let named_parties = acc.claims.iter().any(|c| c.rule == "party.name");
+        if !said && mentions <= 1 && !named_parties && series_of(acc).is_none() {
             continue;
         }
         let series = series_of(acc).and_then(|s| ags.get(&s));
@@ -190,17 +208,26 @@ pub(crate) fn stated_agreements(claims: &[Claim]) -> Vec<(AgreementFacts, Vec<&C
                 .decl
                 .and_then(|d| d.value.get("name"))
                 .and_then(Value::as_str)
-                .is_some_and(|n| n.ends_with('s'));
+                .is_some_and(is_plural_name);
             f.secret_provisions |= s.claims.iter().any(|c| c.rule == "secret.name")
                 || (plural && sf.secret_provisions);
             if f.parties.len() < 2 {
                 f.parties = sf.parties;
             }
             cited.extend(s.claims.iter().copied().filter(|c| {
-                matches!(c.predicate.as_str(), "ended" | "secret" | "party" | "provision" | "disclosed")
+                matches!(
+                    c.predicate.as_str(),
+                    "ended" | "secret" | "party" | "provision" | "disclosed"
+                )
             }));
         }
-        if f.name.is_empty() || (flag("indefinite") && f.signed.is_none()) {
+        // A description ("the agreement on fisheries") is kept when the
+        // text dates something of it.
+        let any_date = acc.claims.iter().any(|c| {
+            matches!(c.predicate.as_str(), "signed" | "effective" | "ratified" | "ended")
+                && date_of_claim(c).is_some()
+        });
+        if f.name.is_empty() || (flag("indefinite") && !any_date) {
             continue;
         }
         out.push((f, cited));
@@ -293,11 +320,21 @@ fn event_facts(events: &[&Claim]) -> Vec<EventFacts> {
                 push_polity(&mut parties, p);
             }
         }
+        // Sessions of standing dialogues are separate facts even on one
+        // date (two dialogues met during one visit): never merged unless
+        // they come from the same trigger.
         let sub = if kind == "dialogue_session" {
             format!(
-                "{}/{}",
-                c.value.get("ordinal").map(Value::to_string).unwrap_or_default(),
-                c.value.get("instance").map(Value::to_string).unwrap_or_default()
+                "{}/{}/{}",
+                c.source.evidence.start,
+                c.value
+                    .get("ordinal")
+                    .map(Value::to_string)
+                    .unwrap_or_default(),
+                c.value
+                    .get("instance")
+                    .map(Value::to_string)
+                    .unwrap_or_default()
             )
         } else {
             String::new()

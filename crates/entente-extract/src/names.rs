@@ -11,8 +11,6 @@ use regex::Regex;
 use std::sync::OnceLock;
 
 const INSTRUMENTS: &str = include_str!("../../../data/rules/instruments.tsv");
-/// Examples the fallback test runs.
-pub const NAME_EXAMPLES: &str = include_str!("../../../data/rules/name_examples.tsv");
 
 /// Words that start a sentence or clause but never a name.
 const STOP: [&str; 22] = [
@@ -21,8 +19,18 @@ const STOP: [&str; 22] = [
 ];
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 const ORDINALS: [&str; 10] = [
@@ -180,7 +188,10 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
         if out.iter().any(|x| x.span.overlaps(&span)) {
             continue;
         }
-        let inst = c.get(2).map(|x| x.as_str().to_lowercase()).unwrap_or_default();
+        let inst = c
+            .get(2)
+            .map(|x| x.as_str().to_lowercase())
+            .unwrap_or_default();
         // Plural anaphors ("the treaties") name a series, not one agreement.
         if f.instruments.iter().any(|(_, p)| *p == inst) {
             continue;
@@ -207,6 +218,9 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// Examples the fallback test runs.
+    const NAME_EXAMPLES: &str = include_str!("../../../data/rules/name_examples.tsv");
 
     #[test]
     fn name_examples_hold() {
@@ -243,6 +257,9 @@ mod tests {
         let t = "Before it, the Treaty of Evora of 1801 was signed.";
         let m = find(t, 10);
         assert_eq!(m.len(), 1);
-        assert_eq!(t.get(m[0].span.start - 10..m[0].span.end - 10), Some("Treaty of Evora of 1801"));
+        assert_eq!(
+            t.get(m[0].span.start - 10..m[0].span.end - 10),
+            Some("Treaty of Evora of 1801")
+        );
     }
 }

@@ -5,7 +5,9 @@
 //! most sources support.
 
 use crate::extract::name_tokens;
-use crate::facts::{consensus_date, dates_compatible, stated_agreements, AgreementFacts, PolityRef};
+use crate::facts::{
+    consensus_date, dates_compatible, stated_agreements, AgreementFacts, PolityRef,
+};
 use crate::Claim;
 use serde::Serialize;
 use serde_json::Value;
@@ -136,7 +138,8 @@ fn same_agreement(a: &AgreementFacts, b: &AgreementFacts) -> bool {
     // Same day and same parties: one signing.
     let same_day = matches!((&a.signed, &b.signed), (Some(x), Some(y))
         if x.len() >= 10 && y.len() >= 10 && dates_compatible(x, y));
-    (parties_ok && same_day) || (names >= 0.75 && (dates_ok == Some(true) || parties_ok))
+    (parties_ok && same_day)
+        || (names >= 0.75 && (dates_ok == Some(true) || parties_ok))
         || (names >= 0.5 && parties_ok && dates_ok == Some(true))
 }
 
@@ -226,7 +229,11 @@ impl KnowledgeBase {
     /// The agreement with this id, else the one whose name (or alias) best
     /// matches `query`.
     pub fn find(&self, query: &str) -> Option<&Agreement> {
-        if let Some(a) = self.agreements.iter().find(|a| a.id.eq_ignore_ascii_case(query)) {
+        if let Some(a) = self
+            .agreements
+            .iter()
+            .find(|a| a.id.eq_ignore_ascii_case(query))
+        {
             return Some(a);
         }
         let q = name_tokens(query);
@@ -241,7 +248,10 @@ impl KnowledgeBase {
                     .chain(a.aliases.iter())
                     .map(|n| jaccard(&q, &name_tokens(n)))
                     .fold(0.0f32, f32::max);
-                let year_bonus = if qyear.iter().any(|y| a.signed.as_deref().is_some_and(|s| s.starts_with(y))) {
+                let year_bonus = if qyear
+                    .iter()
+                    .any(|y| a.signed.as_deref().is_some_and(|s| s.starts_with(y)))
+                {
                     0.3
                 } else {
                     0.0
@@ -274,7 +284,11 @@ impl Agreement {
             let vals: Vec<(String, Cited)> = srcs
                 .iter()
                 .filter_map(|(f, c)| {
-                    let v = if attr == "signed" { &f.signed } else { &f.ended };
+                    let v = if attr == "signed" {
+                        &f.signed
+                    } else {
+                        &f.ended
+                    };
                     v.clone().map(|v| (v, c.clone()))
                 })
                 .collect();
@@ -291,7 +305,10 @@ impl Agreement {
             // is no disagreement; a different qualifier or day is.
             let disagree = distinct.iter().any(|(a, _)| {
                 distinct.iter().any(|(b, _)| {
-                    a != b && (!dates_compatible(a, b) || a.len() == b.len() || a.ends_with('~') != b.ends_with('~'))
+                    a != b
+                        && (!dates_compatible(a, b)
+                            || a.len() == b.len()
+                            || a.ends_with('~') != b.ends_with('~'))
                 })
             });
             if disagree {

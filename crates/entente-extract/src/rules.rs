@@ -203,7 +203,8 @@ impl Lexicon {
                     expected: 2,
                 });
             };
-            lex.infobox.push((key.to_lowercase(), predicate.to_string()));
+            lex.infobox
+                .push((key.to_lowercase(), predicate.to_string()));
         }
         for (line, cols) in rows(INDICATORS) {
             let [name, unit, pattern] = cols[..] else {
@@ -282,10 +283,10 @@ impl Lexicon {
                 .collect();
             if overlapping.is_empty() {
                 kept.push(h);
-            } else if overlapping
-                .iter()
-                .all(|&i| kept.get(i).is_some_and(|k| k.end - k.start < h.end - h.start))
-            {
+            } else if overlapping.iter().all(|&i| {
+                kept.get(i)
+                    .is_some_and(|k| k.end - k.start < h.end - h.start)
+            }) {
                 for &i in overlapping.iter().rev() {
                     kept.remove(i);
                 }
@@ -398,7 +399,11 @@ mod tests {
             let [sentence, expected] = cols[..] else {
                 panic!("examples.tsv:{line}: expected 2 columns");
             };
-            let got: Vec<String> = lex.hits(sentence).into_iter().map(|h| h.predicate).collect();
+            let got: Vec<String> = lex
+                .hits(sentence)
+                .into_iter()
+                .map(|h| h.predicate)
+                .collect();
             let want: Vec<String> = if expected == "-" {
                 Vec::new()
             } else {

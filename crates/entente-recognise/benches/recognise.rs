@@ -242,3 +242,27 @@ fn stage_dates(bencher: Bencher) {
         )
     });
 }
+
+/// The date recogniser alone on the text of `../shared/corpus`.
+#[divan::bench(sample_count = 10)]
+fn stage_dates_shared_corpus(bencher: Bencher) {
+    let dir = std::env::var_os("ENTENTE_BENCH_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/corpus"));
+    let docs = read_folder(&dir);
+    if docs.is_empty() {
+        eprintln!("no documents: skipped");
+        return;
+    }
+    let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
+    let count = |docs: &[Document]| -> usize {
+        docs.iter()
+            .map(|d| entente_recognise::dates::find(d, &[]).len())
+            .sum()
+    };
+    let want = count(&docs);
+    assert!(want > 0);
+    bencher
+        .counter(BytesCount::new(bytes))
+        .bench(|| assert_eq!(count(divan::black_box(&docs)), want));
+}

@@ -96,18 +96,45 @@ fn main() {
     let _ = place::find_in("warm up Paris");
     let _ = entente_recognise::agreement::find_in("warm up Treaty");
     let all_text = all_text.repeat(10);
+    if show == "perf-person" {
+        for _ in 0..10 {
+            let _ = person::find_in(&all_text);
+        }
+        return;
+    }
+    if show == "perf-agreement" {
+        for _ in 0..10 {
+            let _ = entente_recognise::agreement::find_in(&all_text);
+        }
+        return;
+    }
     let mb = all_text.len() as f64 / 1e6;
+    // Best of five runs: the machine is shared. A different string each time
+    // (a trailing space) so that the shared gazetteer scan is not reused.
     let time = |f: &dyn Fn(&str) -> usize| {
-        let t = std::time::Instant::now();
-        let n = f(&all_text);
-        (n, mb / t.elapsed().as_secs_f64().max(1e-9))
+        let mut best = f64::MAX;
+        let mut n = 0;
+        let mut text = all_text.clone();
+        for _ in 0..5 {
+            text.push(' ');
+            let t = std::time::Instant::now();
+            n = f(&text);
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        (n, mb / best.max(1e-9))
     };
     println!("{mb:.2} MB of text");
-    println!("scan    {:?}", time(&|t| entente_recognise::gazetteer::gazetteer().scan(t).len()));
+    println!(
+        "scan    {:?}",
+        time(&|t| entente_recognise::gazetteer::gazetteer().scan(t).len())
+    );
     println!("polity  {:?}", time(&|t| polity::find_in(t).len()));
     println!("place   {:?}", time(&|t| place::find_in(t).len()));
     println!("person  {:?}", time(&|t| person::find_in(t).len()));
-    println!("agreem. {:?}", time(&|t| entente_recognise::agreement::find_in(t).len()));
+    println!(
+        "agreem. {:?}",
+        time(&|t| entente_recognise::agreement::find_in(t).len())
+    );
     println!(
         "place {pl_found}/{pl_gold} = {:.3}; person {pe_found}/{pe_gold} = {:.3}; unknown places {unknown}; {:.1} MB/s (4 finders)",
         pl_found as f64 / pl_gold.max(1) as f64,

@@ -15,7 +15,7 @@ use crate::{Mention, MentionKind, Sentence};
 use aho_corasick::{AhoCorasick, MatchKind};
 use entente_source::{Document, Span};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 const INSTRUMENTS: &str = include_str!("../../../data/names/instruments.tsv");
@@ -45,7 +45,7 @@ struct Lexicon {
     /// Multi-word instrument phrases, which are names by themselves when
     /// capitalised ("Reciprocal Access Agreement").
     ac: Option<AhoCorasick>,
-    subjects: HashSet<&'static str>,
+    subjects: gazetteer::FxSet<&'static str>,
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
@@ -200,8 +200,7 @@ pub fn find_in(text: &str) -> Vec<(Mention, AgreementMention)> {
     let Some(ac) = &lex.ac else {
         return Vec::new();
     };
-    let hits = gazetteer().scan(text);
-    let toks = tokens(text);
+    let hits = gazetteer().scan_shared(text);
     let mut out: Vec<(Span, AgreementMention, f32)> = Vec::new();
     // Acronym -> (defining mention, end of the definition).
     let mut acronyms: HashMap<String, (AgreementMention, usize)> = HashMap::new();
@@ -221,7 +220,7 @@ pub fn find_in(text: &str) -> Vec<(Mention, AgreementMention)> {
             }
             latin_name(
                 text,
-                &toks,
+                &window_tokens(text, m.start(), m.end()),
                 &hits,
                 m.start(),
                 m.end(),
@@ -254,18 +253,21 @@ pub fn find_in(text: &str) -> Vec<(Mention, AgreementMention)> {
     }
 
     if !acronyms.is_empty() {
-        for t in &toks {
-            let Some((am, def_end)) = acronyms.get(t.word) else {
-                continue;
-            };
-            if t.start < *def_end
-                || out
-                    .iter()
-                    .any(|(s, _, _)| s.start <= t.start && t.end <= s.end)
+        for (acr, (am, def_end)) in &acronyms {
+            for (pos, _) in text
+                .get(*def_end..)
+                .unwrap_or("")
+                .match_indices(acr.as_str())
             {
-                continue;
+                let span = Span::new(def_end + pos, def_end + pos + acr.len());
+                if !gazetteer::boundary_before(text, span.start)
+                    || !gazetteer::boundary_after(text, span.end)
+                    || out.iter().any(|(s, _, _)| s.contains(&span))
+                {
+                    continue;
+                }
+                out.push((span, am.clone(), 0.85));
             }
-            out.push((Span::new(t.start, t.end), am.clone(), 0.85));
         }
         out.sort_by_key(|(s, _, _)| s.start);
     }
@@ -282,6 +284,33 @@ pub fn find_in(text: &str) -> Vec<(Mention, AgreementMention)> {
             )
         })
         .collect()
+}
+
+/// How far around an instrument word a name may reach, in bytes.
+const WINDOW_BEFORE: usize = 200;
+const WINDOW_AFTER: usize = 400;
+
+/// The words around the instrument at `start..end`: names are short, so the
+/// finder tokenises a window instead of the whole text.
+fn window_tokens(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
+    let mut from = start.saturating_sub(WINDOW_BEFORE);
+    while from > 0 && !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (end + WINDOW_AFTER).min(text.len());
+    while to < text.len() && !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let mut toks = tokens(text.get(from..to).unwrap_or(""));
+    for t in &mut toks {
+        t.start += from;
+        t.end += from;
+    }
+    // The first word may be cut by the window; it is far from the name.
+    if from > 0 && !toks.is_empty() {
+        toks.remove(0);
+    }
+    toks
 }
 
 /// `" (RAA)"` right after a name: the acronym and the end of the parenthesis.

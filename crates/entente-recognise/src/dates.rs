@@ -116,7 +116,7 @@ fn find_units(text: &str, units: &[Unit]) -> Vec<Mention> {
     atoms
         .into_iter()
         .filter_map(|a| {
-            let edtf = a.value.edtf(a.approx)?;
+            let edtf = a.value.edtf(a.approx, a.approx_end)?;
             Some(Mention {
                 span: Span::new(a.start, a.end),
                 confidence: a.confidence(),
@@ -151,8 +151,10 @@ enum Value {
 }
 
 impl Value {
-    fn edtf(&self, approx: bool) -> Option<String> {
-        let q = |d: EdtfDate| {
+    /// `approx` marks the (first) date approximate, `approx_end` the end
+    /// of an interval ("between 1907 and around 1916").
+    fn edtf(&self, approx: bool, approx_end: bool) -> Option<String> {
+        let q = |d: EdtfDate, approx: bool| {
             if approx {
                 d.qualified(d.qualifier.with_approximate())
             } else {
@@ -160,8 +162,11 @@ impl Value {
             }
         };
         let v = match *self {
-            Value::Date(d) => Edtf::Date(q(d)),
-            Value::Range(a, b) => Edtf::Interval(Endpoint::Date(q(a)), Endpoint::Date(b)),
+            Value::Date(d) => Edtf::Date(q(d, approx)),
+            Value::Range(a, b) => Edtf::Interval(
+                Endpoint::Date(q(a, approx)),
+                Endpoint::Date(q(b, approx_end)),
+            ),
             Value::NoYear { .. } | Value::NoYearRange { .. } => return None,
         };
         Some(v.to_string())
@@ -186,6 +191,8 @@ struct Atom {
     end: usize,
     value: Value,
     approx: bool,
+    /// The second end of an interval is approximate.
+    approx_end: bool,
     qualifier: Option<String>,
     inferred: Option<String>,
     unit: usize,
@@ -219,7 +226,6 @@ struct Era {
 }
 
 struct Tables {
-    months: Vec<(String, u8)>,
     /// Every form the regex accepts (as written, capitalised, capitals).
     month_forms: std::collections::HashMap<String, u8>,
     eras: Vec<Era>,
@@ -295,7 +301,6 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
         }
     }
     let mut t = Tables {
-        months,
         month_forms,
         eras,
         approx: Vec::new(),
@@ -361,12 +366,6 @@ fn capitalised(s: &str) -> String {
 
 /// The atom regex. `None` only if the data files make an invalid pattern,
 /// which a test rules out.
-/// The compiled atom regex, for benchmarks and diagnostics.
-#[doc(hidden)]
-pub fn atom_regex() -> Option<&'static Regex> {
-    ATOM.as_ref()
-}
-
 /// The names of the atom regex's groups, by index.
 static ATOM_NAMES: LazyLock<Vec<Option<&'static str>>> = LazyLock::new(|| {
     ATOM.as_ref()
@@ -408,30 +407,30 @@ static ATOM: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let ord = r"(?:st|nd|rd|th|er|e)?";
     let dash = r"[–—-]";
     let prefix = format!(
-        r"(?:(?P<approx>{approx})\s+)?(?:(?:[Tt]he\s+)?(?P<qual>{qual})(?:\s+|-)(?:the\s+)?)?"
+        r"(?:(?P<approx>{approx})\s+)?(?:(?:[Tt]he\s+)?(?P<qual>{qual})(?:\s+|-)(?:in\s+|of\s+|the\s+)?)?"
     );
     let alts = [
         r"(?P<iso_y>[0-9]{4})-(?P<iso_m>[0-9]{2})-(?P<iso_d>[0-9]{2})".to_string(),
         format!(r"(?P<yy1>[0-9]{{4}})\s*{dash}\s*(?P<yy2>[0-9]{{4}})"),
         format!(r"(?P<ys1>[0-9]{{4}}){dash}(?P<ys2>[0-9]{{2}})"),
+        // Day first: "10 June 1907", "26–29 January 2018", "le 1er janvier".
+        // The month alternation is large, so each shape family names it
+        // once.
         format!(
-            r"(?P<dr_d1>{d}){ord}(?:\s+of)?{sep}(?P<dr_d2>{d}){ord}(?:\s+of)?\s+(?P<dr_m>{month})(?:,?\s+(?P<dr_y>[0-9]{{4}}))?"
+            r"(?P<df_d1>{d}){ord}(?:\s+of)?(?:{sep}(?P<df_d2>{d}){ord}(?:\s+of)?)?\s+(?P<df_m>{month})(?:,?\s+(?P<df_y>[0-9]{{4}}))?"
         ),
+        // Month first: "May 1907", "July of 1815", "June 10, 1907",
+        // "May 1–3, 1910".
         format!(
-            r"(?P<dmy_d>{d}){ord}(?:\s+of)?\s+(?P<dmy_m>{month})(?:,?\s+(?P<dmy_y>[0-9]{{4}}))?"
+            r"(?P<mf_m>{month})(?:(?:,|\s+of)?\s+(?P<mf_y>[0-9]{{4}})|\s+(?P<mf_d1>{d}){ord}(?:{sep}(?P<mf_d2>{d}){ord})?(?:,?\s+(?P<mf_y2>[0-9]{{4}}))?)"
         ),
-        format!(
-            r"(?P<mr_m>{month})\s+(?P<mr_d1>{d}){ord}{sep}(?P<mr_d2>{d}){ord}(?:,?\s+(?P<mr_y>[0-9]{{4}}))?"
-        ),
-        format!(r"(?P<my_m>{month})(?:,|\s+of)?\s+(?P<my_y>[0-9]{{4}})"),
-        format!(r"(?P<mdy_m>{month})\s+(?P<mdy_d>{d}){ord}(?:,?\s+(?P<mdy_y>[0-9]{{4}}))?"),
         r"(?P<jp_y>[0-9]{4})年(?:(?P<jp_m>[0-9]{1,2})月(?:(?P<jp_d>[0-9]{1,2})日)?)?".to_string(),
         format!(
             r"(?P<era>{kanji})(?P<era_n>[0-9]{{1,2}}|元)年(?:(?P<era_m>[0-9]{{1,2}})月(?:(?P<era_d>[0-9]{{1,2}})日)?)?"
         ),
         r"(?P<jmd_m>[0-9]{1,2})月(?P<jmd_d>[0-9]{1,2})日".to_string(),
         format!(r"(?P<rera>{roman})\s+(?P<rera_n>[0-9]{{1,2}})"),
-        r"(?:[Tt]he\s+)?(?P<dec>[0-9]{3}0)'?s".to_string(),
+        r"(?:[Tt]he\s+)?(?P<dec>[0-9]{3}0)['’]?s".to_string(),
         r"(?:[Tt]he\s+)?(?P<cent>[0-9]{1,2})(?:st|nd|rd|th)[\s-][Cc]entury".to_string(),
         r"(?P<year>[0-9]{4})".to_string(),
     ];
@@ -469,12 +468,13 @@ fn word_before(hay: &str, at: usize) -> &str {
     s.get(start..).unwrap_or("")
 }
 
-/// The word just after `at` (skipping spaces), letters and digits only.
+/// The word just after `at` (skipping spaces), its leading letters only
+/// ("km" of "km2").
 fn word_after(hay: &str, at: usize) -> &str {
     let s = hay.get(at..).unwrap_or("").trim_start();
     let end = s
         .char_indices()
-        .find(|&(_, c)| !c.is_alphanumeric())
+        .find(|&(_, c)| !c.is_alphabetic())
         .map_or(s.len(), |(i, _)| i);
     s.get(..end).unwrap_or("")
 }
@@ -497,6 +497,14 @@ fn glued(hay: &str, start: usize, end: usize) -> bool {
             {
                 return true;
             }
+        }
+        // "mh.2016" in "doi:10.1/mh.2016": part of an identifier.
+        if first.is_ascii_digit()
+            && matches!(prev, '.' | '_')
+            && char_before(hay, start - prev.len_utf8())
+                .is_some_and(|c| wordy(c) && !c.is_ascii_digit())
+        {
+            return true;
         }
         // "D.C. 1907": an abbreviation's letter, not the approximation "c.".
         if first.is_alphabetic() && prev == '.' {
@@ -561,7 +569,9 @@ enum Read {
     Skip,
 }
 
-fn read(t: &Tables, c: &Captures<'_>, hay: &str, start: usize, end: usize) -> Read {
+/// Reads one regex match into an atom; `hay` gives the context that the
+/// count and reference checks of bare years look at.
+fn read(t: &Tables, c: &Captures<'_>, hay: &str) -> Read {
     let year = |name: &str| num::<i16>(c, name).filter(|&y| plausible_year(y));
     let day = |y: i16, m: u8, d: u8| EdtfDate::day(y, m, d);
     let date = |v: Option<EdtfDate>| match v {
@@ -577,7 +587,6 @@ fn read(t: &Tables, c: &Captures<'_>, hay: &str, start: usize, end: usize) -> Re
     if let Some(ym) = c.name("year") {
         return bare_year(t, hay, ym.start(), ym.end());
     }
-    let _ = (start, end);
     if alt == "iso_y" {
         let (Some(y), Some(m), Some(d)) = (year("iso_y"), num(c, "iso_m"), num(c, "iso_d")) else {
             return Read::Retry;
@@ -599,63 +608,51 @@ fn read(t: &Tables, c: &Captures<'_>, hay: &str, start: usize, end: usize) -> Re
             _ => Read::Retry,
         };
     }
-    for (d1, d2, m, y) in [
-        ("dr_d1", "dr_d2", "dr_m", "dr_y"),
-        ("mr_d1", "mr_d2", "mr_m", "mr_y"),
-    ] {
-        if alt == d1 || alt == m {
-            let (Some(d1), Some(d2), Some(m)) =
-                (num::<u8>(c, d1), num::<u8>(c, d2), month_of(t, c, m))
-            else {
-                return Read::Retry;
-            };
-            if d1 >= d2 {
-                return Read::Retry;
-            }
-            return match c.name(y) {
-                Some(_) => match year(y).and_then(|y| Some((day(y, m, d1)?, day(y, m, d2)?))) {
-                    Some((a, b)) => Read::Atom(Value::Range(a, b), false),
-                    None => Read::Skip,
-                },
-                // A leap year admits every day any year can have.
-                None if day(2000, m, d2).is_some() => Read::Atom(
-                    Value::NoYear {
-                        month: m,
-                        day: d1,
-                        day2: Some(d2),
-                    },
-                    false,
-                ),
-                None => Read::Skip,
-            };
-        }
-    }
-    for (d, m, y) in [("dmy_d", "dmy_m", "dmy_y"), ("mdy_d", "mdy_m", "mdy_y")] {
-        if alt == d || alt == m {
-            let (Some(d), Some(m)) = (num::<u8>(c, d), month_of(t, c, m)) else {
-                return Read::Retry;
-            };
-            return match c.name(y) {
-                Some(_) => match year(y) {
-                    Some(y) => date(day(y, m, d)),
-                    None => Read::Retry,
-                },
-                None if day(2000, m, d).is_some() => Read::Atom(
-                    Value::NoYear {
-                        month: m,
-                        day: d,
-                        day2: None,
-                    },
-                    false,
-                ),
-                None => Read::Skip,
-            };
-        }
-    }
-    if alt == "my_m" {
-        return match (year("my_y"), month_of(t, c, "my_m")) {
+    if alt == "mf_m" && c.name("mf_y").is_some() {
+        return match (year("mf_y"), month_of(t, c, "mf_m")) {
             (Some(y), Some(m)) => date(EdtfDate::month(y, m)),
             _ => Read::Retry,
+        };
+    }
+    for (d1, d2, m, y) in [
+        ("df_d1", "df_d2", "df_m", "df_y"),
+        ("mf_d1", "mf_d2", "mf_m", "mf_y2"),
+    ] {
+        if alt != d1 && alt != m {
+            continue;
+        }
+        let (Some(d1), Some(m)) = (num::<u8>(c, d1), month_of(t, c, m)) else {
+            return Read::Retry;
+        };
+        let d2 = match c.name(d2) {
+            Some(_) => match num::<u8>(c, d2) {
+                Some(d2) if d2 > d1 => Some(d2),
+                _ => return Read::Retry,
+            },
+            None => None,
+        };
+        let last = d2.unwrap_or(d1);
+        return match c.name(y) {
+            Some(_) => {
+                let Some(y) = year(y) else {
+                    return Read::Retry;
+                };
+                match (day(y, m, d1), d2.map(|d2| day(y, m, d2))) {
+                    (Some(a), None) => Read::Atom(Value::Date(a), false),
+                    (Some(a), Some(Some(b))) => Read::Atom(Value::Range(a, b), false),
+                    _ => Read::Skip,
+                }
+            }
+            // A leap year admits every day any year can have.
+            None if day(2000, m, last).is_some() && day(2000, m, d1).is_some() => Read::Atom(
+                Value::NoYear {
+                    month: m,
+                    day: d1,
+                    day2: d2,
+                },
+                false,
+            ),
+            None => Read::Skip,
         };
     }
     if alt == "jp_y" {
@@ -722,6 +719,53 @@ fn read(t: &Tables, c: &Captures<'_>, hay: &str, start: usize, end: usize) -> Re
     Read::Retry
 }
 
+/// Reads the commonest full shapes without the capture engine: "June 10,
+/// 1907", "10 June 1907", "May 1907", "October, 1820". Gives the same result
+/// as [`read`] would, or `None` for any other shape (which [`read`] handles).
+fn fast_read(t: &Tables, span: &str) -> Option<Read> {
+    let mut words = span.split(' ');
+    let (a, b, c) = (words.next()?, words.next()?, words.next());
+    if words.next().is_some() {
+        return None;
+    }
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    let year = |s: &str| -> Option<Result<i16, ()>> {
+        digits(s, 4..=4).then(|| s.parse().ok().filter(|&y| plausible_year(y)).ok_or(()))
+    };
+    let day = |y: i16, m: u8, d: &str| match d.parse().ok().and_then(|d| EdtfDate::day(y, m, d)) {
+        Some(x) => Read::Atom(Value::Date(x), false),
+        None => Read::Skip,
+    };
+    match c {
+        // Month D, YYYY | D Month YYYY | D Month, YYYY
+        Some(c) => {
+            let y = match year(c)? {
+                Ok(y) => y,
+                Err(()) => return Some(Read::Retry),
+            };
+            if let Some(&m) = t.month_forms.get(a) {
+                let d = b.strip_suffix(',').unwrap_or(b);
+                return digits(d, 1..=2).then(|| day(y, m, d));
+            }
+            let m = *t.month_forms.get(b.strip_suffix(',').unwrap_or(b))?;
+            digits(a, 1..=2).then(|| day(y, m, a))
+        }
+        // Month YYYY | Month, YYYY
+        None => {
+            let m = *t.month_forms.get(a.strip_suffix(',').unwrap_or(a))?;
+            Some(match year(b)? {
+                Ok(y) => match EdtfDate::month(y, m) {
+                    Some(x) => Read::Atom(Value::Date(x), false),
+                    None => Read::Skip,
+                },
+                Err(()) => Read::Retry,
+            })
+        }
+    }
+}
+
 /// A four-digit year standing alone at `hay[start..end]`, unless it is a
 /// count ("2000 men") or a reference ("p. 1907").
 fn bare_year(t: &Tables, hay: &str, start: usize, end: usize) -> Read {
@@ -777,22 +821,42 @@ fn ceil_boundary(s: &str, mut i: usize) -> usize {
     i.min(s.len())
 }
 
+/// The first byte at or after `from` that can start a date's digits: an
+/// ASCII digit, or the lead byte of 元 (元年, an era's first year). Eight
+/// bytes at a time, since most of a text has neither.
+fn next_trigger(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let hit = |b: &u8| b.is_ascii_digit() || *b == 0xE5;
+    let rest = bytes.get(from..)?;
+    let mut chunks = rest.chunks_exact(8);
+    let mut at = from;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // A byte below 10 after xor with '0' is a digit; a zero byte after
+        // xor with 0xE5 is 元's lead byte. Both tests may only err towards
+        // a hit, which the byte loop below then checks.
+        let d = x ^ (ONES * 0x30);
+        let e = x ^ (ONES * 0xE5);
+        let digitish = d.wrapping_sub(ONES * 10) & !d & HIGHS;
+        let lead = e.wrapping_sub(ONES) & !e & HIGHS;
+        if digitish | lead != 0 {
+            if let Some(p) = chunk.iter().position(hit) {
+                return Some(at + p);
+            }
+        }
+        at += 8;
+    }
+    chunks.remainder().iter().position(hit).map(|p| at + p)
+}
+
 /// Every date has an ASCII digit (or the 元 of 元年), so the regex only runs
 /// in windows around runs of digits: text without digits costs one byte scan.
 fn scan(re: &Regex, t: &Tables, hay: &str, base: usize, unit: usize, out: &mut Vec<Atom>) {
     let bytes = hay.as_bytes();
-    // A digit, or the 元 of an era's first year (元年, "year one").
-    let digit_from = |i: usize| {
-        bytes
-            .get(i..)
-            .and_then(|b| {
-                b.iter().enumerate().position(|(k, c)| {
-                    c.is_ascii_digit()
-                        || (*c == 0xE5 && b.get(k + 1..k + 3) == Some(&[0x85, 0x83][..]))
-                })
-            })
-            .map(|p| p + i)
-    };
+    let digit_from = |i: usize| next_trigger(bytes, i);
     let mut pos = 0;
     let mut from = 0;
     while let Some(first) = digit_from(from) {
@@ -844,6 +908,7 @@ fn scan_window(
                         end: base + e,
                         value,
                         approx: false,
+                        approx_end: false,
                         qualifier: None,
                         inferred: None,
                         unit,
@@ -852,6 +917,31 @@ fn scan_window(
                     pos = e;
                 }
                 _ => pos = skip_from(hay, s),
+            }
+            continue;
+        }
+        if let Some(read) = fast_read(t, found.as_str()) {
+            if glued(hay, s, e) {
+                pos = skip_from(hay, s);
+                continue;
+            }
+            match read {
+                Read::Atom(value, _) => {
+                    out.push(Atom {
+                        start: base + s,
+                        end: base + e,
+                        value,
+                        approx: false,
+                        approx_end: false,
+                        qualifier: None,
+                        inferred: None,
+                        unit,
+                        bare_year: false,
+                    });
+                    pos = e;
+                }
+                Read::Retry => pos = skip_from(hay, s),
+                Read::Skip => pos = e,
             }
             continue;
         }
@@ -870,7 +960,7 @@ fn scan_window(
             pos = skip_from(hay, start);
             continue;
         }
-        match read(t, &c, hay, start, end) {
+        match read(t, &c, hay) {
             Read::Atom(value, bare_year) => {
                 let qualifier = c.name("qual").and_then(|q| {
                     let q = q.as_str().to_lowercase();
@@ -885,6 +975,7 @@ fn scan_window(
                     end: base + end,
                     value,
                     approx,
+                    approx_end: false,
                     qualifier,
                     inferred: None,
                     unit,
@@ -923,7 +1014,7 @@ fn opener_before(t: &Tables, hay: &str, at: usize) -> Option<usize> {
         return None;
     }
     let s = hay.get(..at)?.trim_end();
-    Some(s.len().checked_sub(w.len())?)
+    s.len().checked_sub(w.len())
 }
 
 /// Joins neighbouring atoms of one block into intervals where a connector
@@ -944,20 +1035,70 @@ fn join_intervals(t: &Tables, text: &str, base: usize, atoms: &mut Vec<Atom>, fi
         let joined = if joins { join(&a, b) } else { None };
         match joined {
             Some(value) => {
-                let b_end = b.end;
+                let (b_end, b_approx) = (b.end, b.approx);
                 rest.next();
                 out.push(Atom {
                     start: opener.map_or(a.start, |o| base + o),
                     end: b_end,
                     value,
                     bare_year: false,
+                    approx_end: b_approx,
                     ..a
                 });
             }
             None => out.push(a),
         }
     }
+    // "between January and March 1908": a bare month name has no digit,
+    // so it is no atom; read it here, before a month atom.
+    let block_text = text.get(base..).unwrap_or("");
+    for a in &mut out {
+        let Value::Date(end) = a.value else {
+            continue;
+        };
+        if end.day.is_some() || a.approx || a.start < base {
+            continue;
+        }
+        let Some(Some(m2)) = end.month else {
+            continue;
+        };
+        let Some((start, m1)) = month_before(t, block_text, a.start - base) else {
+            continue;
+        };
+        let year = if m1 > m2 { end.year - 1 } else { end.year };
+        if let Some(first) = EdtfDate::month(year, m1).filter(|_| m1 != m2) {
+            a.value = Value::Range(first, end);
+            a.start = base + start;
+            a.bare_year = false;
+        }
+    }
     atoms.extend(out);
+}
+
+/// A month name and a connector right before `at` ("January and ",
+/// "July to ", "June–"): the start of the interval's text (its opening word
+/// if any) and the month. "and" needs an opening word ("between").
+fn month_before(t: &Tables, hay: &str, at: usize) -> Option<(usize, u8)> {
+    let s = hay.get(..at)?.trim_end();
+    let (rest, pair) = match s.strip_suffix(['–', '—', '-']) {
+        Some(r) => (r, false),
+        None => {
+            let conn = word_before(s, s.len());
+            let pair = is_one_of(conn, &t.pair);
+            if !pair && !is_one_of(conn, &t.range) {
+                return None;
+            }
+            (s.get(..s.len() - conn.len())?.trim_end(), pair)
+        }
+    };
+    let word = word_before(rest, rest.len());
+    let m = *t.month_forms.get(word.strip_suffix(',').unwrap_or(word))?;
+    let start = rest.len() - word.len();
+    match opener_before(t, hay, start) {
+        Some(o) => Some((o, m)),
+        None if !pair => Some((start, m)),
+        None => None,
+    }
 }
 
 fn join(a: &Atom, b: &Atom) -> Option<Value> {
@@ -1009,38 +1150,52 @@ fn infer_years(text: &str, units: &[Unit], atoms: &mut [Atom]) {
         })
         .filter_map(|(i, a)| Some((i, a.unit, a.value.year()?)))
         .collect();
+    // One pass each way keeps this linear in the number of atoms: the last
+    // dated atom of the current block and of each section so far, and the
+    // next dated atom of the same block.
+    let mut next_in_unit: Vec<Option<usize>> = vec![None; atoms.len()];
+    for k in (0..dated.len()).rev() {
+        let (j, u, _) = dated[k];
+        let until = dated.get(k.wrapping_sub(1)).map_or(0, |&(p, _, _)| p + 1);
+        for (i, slot) in next_in_unit.iter_mut().enumerate().take(j).skip(until) {
+            if atoms.get(i).is_some_and(|a| a.unit == u) {
+                *slot = Some(k);
+            }
+        }
+    }
+    let mut last_in_unit: Option<usize> = None;
+    let mut last_in_section: std::collections::HashMap<u32, usize> = Default::default();
+    let mut d = 0;
     for i in 0..atoms.len() {
+        while d < dated.len() && dated[d].0 < i {
+            let (_, u, _) = dated[d];
+            last_in_unit = Some(d);
+            if let Some(sec) = units.get(u).and_then(|x| x.section) {
+                last_in_section.insert(sec, d);
+            }
+            d += 1;
+        }
         if atoms[i].value.year().is_some() {
             continue;
         }
         let unit = atoms[i].unit;
         let section = units.get(unit).and_then(|u| u.section);
-        let before = dated.partition_point(|&(j, _, _)| j < i);
-        let earlier = dated[..before].iter().rev();
-        let pick = earlier
-            .clone()
-            .find(|&&(_, u, _)| u == unit)
+        let pick = last_in_unit
+            .and_then(|k| dated.get(k))
+            .filter(|&&(_, u, _)| u == unit)
             .map(|&(j, _, y)| (j, y, "earlier in the same paragraph"))
             .or_else(|| {
-                earlier
-                    .clone()
-                    .find(|&&(_, u, _)| {
-                        section.is_some() && units.get(u).and_then(|x| x.section) == section
-                    })
-                    .map(|&(j, u, y)| {
-                        let why = if units.get(u).is_some_and(|x| x.heading) {
-                            "from the heading of its section"
-                        } else {
-                            "earlier in the same section"
-                        };
-                        (j, y, why)
-                    })
+                let &(j, u, y) = dated.get(*last_in_section.get(&section?)?)?;
+                let why = if units.get(u).is_some_and(|x| x.heading) {
+                    "from the heading of its section"
+                } else {
+                    "earlier in the same section"
+                };
+                Some((j, y, why))
             })
             .or_else(|| {
-                dated[before..]
-                    .iter()
-                    .find(|&&(_, u, _)| u == unit)
-                    .map(|&(j, _, y)| (j, y, "later in the same paragraph"))
+                let &(j, _, y) = dated.get(next_in_unit[i]?)?;
+                Some((j, y, "later in the same paragraph"))
             });
         let Some((j, year, why)) = pick else {
             continue;
@@ -1174,7 +1329,10 @@ mod tests {
     #[test]
     fn regex_builds() {
         assert!(ATOM.is_some());
-        assert_eq!(TABLES.months.len(), 50);
+        let months: std::collections::BTreeSet<u8> = TABLES.month_forms.values().copied().collect();
+        assert_eq!(months.len(), 12);
+        assert!(TABLES.month_forms.contains_key("MAY") && !TABLES.month_forms.contains_key("may"));
+        assert!(TABLES.month_forms.contains_key("Juin") && TABLES.month_forms.contains_key("juin"));
         assert_eq!(TABLES.eras.len(), 5);
     }
 
@@ -1272,6 +1430,36 @@ mod tests {
             &"around the early ".repeat(60_000),
         );
         quick("digits and commas", &"1,".repeat(500_000));
+    }
+
+    proptest::proptest! {
+        /// Arbitrary text, and text built from date-like pieces, never
+        /// panics and gives spans on character boundaries whose EDTF parses.
+        #[test]
+        fn never_panics(
+            text in proptest::string::string_regex(
+                "([0-9]{1,5}|May|June|juin|明治|年|月|日|元|c\\.|around|early|the|s|–|-|/|,|\\.| |é|to|and|between|from|th|of|\n)*"
+            ).unwrap(),
+            noise in "\\PC*",
+        ) {
+            for t in [&text, &noise] {
+                for (span, d) in find_in_text(t) {
+                    proptest::prop_assert!(t.get(span.start..span.end).is_some());
+                    proptest::prop_assert!(d.value().is_some(), "{} from {:?}", d.edtf, t);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn many_yearless_blocks_stay_linear() {
+        // 40,000 paragraphs with no year anywhere: context search must not
+        // look back over every earlier date for each one.
+        let spec = vec!["They met on 16 May and 3 June."; 40_000].join(" ¶ ");
+        let d = doc(&spec);
+        let t = Instant::now();
+        assert!(find(&d, &[]).is_empty());
+        assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
     }
 
     #[test]

@@ -8,8 +8,103 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use entente_source::Span;
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 use std::sync::LazyLock;
+
+/// FxHash: a fast non-cryptographic hash for the finders' hot lookups (byte
+/// offsets and short words from compiled-in data), where SipHash's resistance
+/// to hash flooding buys nothing.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Fx(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits weak, and the hash table indexes by
+        // them: rotate the strong high bits down.
+        self.0.rotate_left(26)
+    }
+}
+
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+pub(crate) type FxSet<K> = HashSet<K, BuildHasherDefault<Fx>>;
+
+/// The first two bytes of every pattern of an automaton, as a 64 Kbit set: a
+/// position whose two bytes start no pattern is skipped without running the
+/// automaton, which is most capitalised words ("The", "In").
+#[derive(Debug, Clone)]
+pub(crate) struct Prefix2 {
+    bits: Vec<u64>,
+}
+
+impl Prefix2 {
+    pub(crate) fn new<'a>(patterns: impl IntoIterator<Item = &'a [u8]>) -> Prefix2 {
+        let mut bits = vec![0u64; 1024];
+        for p in patterns {
+            match *p {
+                [] => {}
+                [b0] => {
+                    for b1 in 0..=255u8 {
+                        let i = usize::from(b0) << 8 | usize::from(b1);
+                        bits[i >> 6] |= 1 << (i & 63);
+                    }
+                }
+                [b0, b1, ..] => {
+                    let i = usize::from(b0) << 8 | usize::from(b1);
+                    bits[i >> 6] |= 1 << (i & 63);
+                }
+            }
+        }
+        Prefix2 { bits }
+    }
+
+    /// Whether some pattern may start at `pos`.
+    #[inline]
+    pub(crate) fn may_start(&self, bytes: &[u8], pos: usize) -> bool {
+        let b0 = bytes.get(pos).copied().unwrap_or(0);
+        let b1 = bytes.get(pos + 1).copied().unwrap_or(0);
+        let i = usize::from(b0) << 8 | usize::from(b1);
+        self.bits.get(i >> 6).is_some_and(|w| w >> (i & 63) & 1 == 1)
+    }
+}
+
+/// A cached scan: the text's address, length and content hash, and its hits.
+type ScanEntry = (usize, usize, u64, Rc<Vec<Hit>>);
+
+thread_local! {
+    /// The last scan on this thread, keyed by the text's address, length and
+    /// content hash: the polity, place, person and agreement finders all scan
+    /// the same document text one after another, and share one scan.
+    static LAST_SCAN: RefCell<Option<ScanEntry>> =
+        const { RefCell::new(None) };
+}
 
 const POLITIES_TSV: &str = include_str!("../../../data/gazetteer/polities.tsv");
 const PLACES_TSV: &str = include_str!("../../../data/gazetteer/places.tsv");
@@ -78,7 +173,10 @@ pub struct Gazetteer {
     pub places: Vec<Place>,
     /// Parallel to the automaton's pattern ids.
     targets: Vec<Target>,
+    /// Parallel to `places`: whether any place lies directly within it.
+    has_children: Vec<bool>,
     ac: Option<AhoCorasick>,
+    prefix: Prefix2,
     polity_by_id: HashMap<String, usize>,
     place_by_id: HashMap<String, usize>,
     /// Problems found while loading the data files; a test asserts it is empty.
@@ -143,7 +241,9 @@ impl Gazetteer {
             polities: Vec::new(),
             places: Vec::new(),
             targets: Vec::new(),
+            has_children: Vec::new(),
             ac: None,
+            prefix: Prefix2::new([]),
             polity_by_id: HashMap::new(),
             place_by_id: HashMap::new(),
             problems: Vec::new(),
@@ -267,9 +367,20 @@ impl Gazetteer {
             }
             g.places[i].within = chain;
         }
+        g.has_children = vec![false; g.places.len()];
+        for i in 0..g.places.len() {
+            let parent = g.places[i]
+                .within
+                .first()
+                .and_then(|p| g.place_by_id.get(p));
+            if let Some(&j) = parent {
+                g.has_children[j] = true;
+            }
+        }
 
         // A full DFA, anchored only: built once, and walked only from the
         // capitals and CJK characters where a name can start.
+        g.prefix = Prefix2::new(patterns.iter().map(|p| p.as_bytes()));
         for p in &patterns {
             let first = p.chars().next();
             if !first.is_some_and(|c| c.is_uppercase() || is_cjk(c)) {
@@ -287,6 +398,11 @@ impl Gazetteer {
             Err(e) => g.problems.push(format!("gazetteer automaton: {e}")),
         }
         g
+    }
+
+    /// Whether some place lies directly within place `idx`.
+    pub fn has_children(&self, idx: usize) -> bool {
+        self.has_children.get(idx).copied().unwrap_or(false)
     }
 
     /// The polity with gazetteer id `id`.
@@ -308,11 +424,12 @@ impl Gazetteer {
 
     /// The direct children of place `idx`.
     pub fn children(&self, idx: usize) -> impl Iterator<Item = usize> + '_ {
+        let none = !self.has_children.get(idx).copied().unwrap_or(false);
         let id = self.places.get(idx).map(|p| p.id.as_str()).unwrap_or("");
         self.places
             .iter()
             .enumerate()
-            .filter(move |(_, p)| p.within.first().map(String::as_str) == Some(id))
+            .filter(move |(_, p)| !none && p.within.first().map(String::as_str) == Some(id))
             .map(|(i, _)| i)
     }
 
@@ -345,7 +462,10 @@ impl Gazetteer {
                     None => (false, false, 1),
                 }
             };
-            if !candidate || (!cjk && !boundary_before(text, pos)) {
+            if !candidate
+                || !self.prefix.may_start(bytes, pos)
+                || (!cjk && !boundary_before(text, pos))
+            {
                 pos += width;
                 continue;
             }
@@ -369,6 +489,26 @@ impl Gazetteer {
             }
         }
         self.filter(text, hits)
+    }
+
+    /// [`Gazetteer::scan`], shared with the other finders that scan the same
+    /// text on this thread right after.
+    pub fn scan_shared(&self, text: &str) -> Rc<Vec<Hit>> {
+        let mut fx = Fx::default();
+        fx.write(text.as_bytes());
+        let key = (text.as_ptr() as usize, text.len(), fx.finish());
+        let cached = LAST_SCAN.with(|c| {
+            c.borrow()
+                .as_ref()
+                .filter(|(p, l, h, _)| (*p, *l, *h) == key)
+                .map(|e| Rc::clone(&e.3))
+        });
+        if let Some(hits) = cached {
+            return hits;
+        }
+        let hits = Rc::new(self.scan(text));
+        LAST_SCAN.with(|c| *c.borrow_mut() = Some((key.0, key.1, key.2, Rc::clone(&hits))));
+        hits
     }
 
     fn filter(&self, text: &str, hits: Vec<Hit>) -> Vec<Hit> {
@@ -504,6 +644,30 @@ mod tests {
             .map(|h| h.span.slice("Romanian Omanis and Chadians"))
             .collect();
         assert_eq!(words, ["Romanian", "Omanis", "Chadians"]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn finders_never_panic(text in "(?s).{0,300}") {
+            let _ = crate::polity::find_in(&text);
+            let _ = crate::place::find_in(&text);
+            let _ = crate::person::find_in(&text);
+            let _ = crate::agreement::find_in(&text);
+        }
+
+        #[test]
+        fn finders_never_panic_on_name_like_text(
+            text in "([A-Z][a-z’'.-]{0,6}|日|露|協約|Treaty|of|de|Mr\\.|-|–| |, |\\(RAA\\)|\n){0,40}"
+        ) {
+            let _ = crate::polity::find_in(&text);
+            let _ = crate::place::find_in(&text);
+            for (m, _) in crate::person::find_in(&text) {
+                proptest::prop_assert!(text.get(m.span.start..m.span.end).is_some());
+            }
+            for (m, _) in crate::agreement::find_in(&text) {
+                proptest::prop_assert!(text.get(m.span.start..m.span.end).is_some());
+            }
+        }
     }
 
     #[test]

@@ -9,13 +9,13 @@
 //! Ichirō"); a regnal number ("George III"); and, for a lone surname, an
 //! earlier full name in the same document ("Pichon" after "Stéphen Pichon").
 //! Every form of one person's name in a document shares one `person` id.
-use crate::gazetteer::{self, gazetteer, Hit, Target};
+use crate::gazetteer::{self, gazetteer, FxMap, FxSet, Hit, Target};
 use crate::place::NOT_NAME;
 use crate::{Mention, MentionKind, Sentence};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind};
 use entente_source::{Document, Span};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 const GIVEN_NAMES: &str = include_str!("../../../data/names/given_names.txt");
@@ -39,21 +39,29 @@ pub struct PersonMention {
 }
 
 struct Names {
-    given: HashSet<&'static str>,
-    ea_given: HashSet<&'static str>,
-    ea_family: HashSet<&'static str>,
-    mononyms: HashSet<&'static str>,
-    /// Offices then titles: (canonical, is_office), parallel to the automaton.
+    given: FxSet<&'static str>,
+    ea_given: FxSet<&'static str>,
+    ea_family: FxSet<&'static str>,
+    /// Word classes (NOT, GIVEN, EA_GIVEN, EA_FAMILY, MONONYM bits) of every
+    /// listed word, for one lookup per token.
+    class: FxMap<&'static str, u32>,
+    /// Offices then titles: (canonical, is_office), parallel to `ac`.
     roles: Vec<(&'static str, bool)>,
+    /// Capitalised offices and titles, searched anchored at capitals.
     ac: Option<AhoCorasick>,
+    prefix: gazetteer::Prefix2,
+    /// Parallel to `lower_ac`.
+    lower_roles: Vec<(&'static str, bool)>,
+    /// Lowercase forms of common offices, searched over the whole text.
+    lower_ac: Option<AhoCorasick>,
 }
 
 static NAMES: LazyLock<Names> = LazyLock::new(|| {
     let given = gazetteer::data_lines(GIVEN_NAMES)
         .map(|(_, l)| l.trim())
         .collect();
-    let mut ea_given = HashSet::new();
-    let mut ea_family = HashSet::new();
+    let mut ea_given = FxSet::default();
+    let mut ea_family = FxSet::default();
     for (_, l) in gazetteer::data_lines(EAST_ASIAN) {
         match l.split_once('\t') {
             Some((n, "given")) => ea_given.insert(n.trim()),
@@ -61,42 +69,69 @@ static NAMES: LazyLock<Names> = LazyLock::new(|| {
             None => false,
         };
     }
-    let mut patterns: Vec<String> = Vec::new();
+    // Capitalised forms are matched anchored at capitals, like the
+    // gazetteer; the few lowercase forms ("foreign minister Kono") need a scan
+    // of the whole text, which a small pattern set keeps fast.
+    let mut patterns: Vec<&'static str> = Vec::new();
     let mut roles = Vec::new();
+    let mut lower_patterns: Vec<String> = Vec::new();
+    let mut lower_roles = Vec::new();
     let mut seen = HashSet::new();
     for (src, is_office) in [(OFFICES, true), (TITLES, false)] {
         for (_, l) in gazetteer::data_lines(src) {
-            let (written, canonical) = l.split_once('\t').unwrap_or((l, l));
-            let written = written.trim();
-            let mut forms = vec![written.to_string()];
-            // Offices are also written in lowercase before a name ("foreign
-            // minister Pichon"); titles are not, since "major" or "general"
-            // in lowercase are ordinary words.
-            if is_office && written.len() > 3 {
-                forms.push(written.to_lowercase());
+            let mut f = l.split('\t').map(str::trim);
+            let written = f.next().unwrap_or("");
+            let canonical = f.next().unwrap_or(written);
+            let lower = f.next() == Some("lower");
+            if written.is_empty() || !seen.insert(written) {
+                continue;
             }
-            for f in forms {
-                if seen.insert(f.clone()) {
-                    patterns.push(f);
-                    roles.push((canonical.trim(), is_office));
-                }
+            patterns.push(written);
+            roles.push((canonical, is_office));
+            if is_office && lower {
+                lower_patterns.push(written.to_lowercase());
+                lower_roles.push((canonical, is_office));
             }
         }
     }
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .start_kind(aho_corasick::StartKind::Anchored)
         .build(&patterns)
         .ok();
-    let mononyms = gazetteer::data_lines(MONONYMS)
+    let prefix = gazetteer::Prefix2::new(patterns.iter().map(|p| p.as_bytes()));
+    let lower_ac = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&lower_patterns)
+        .ok();
+    let mononyms: FxSet<&'static str> = gazetteer::data_lines(MONONYMS)
         .map(|(_, l)| l.trim())
         .collect();
+    let mut class: FxMap<&'static str, u32> = FxMap::default();
+    for (set, bit) in [
+        (&given, GIVEN),
+        (&ea_given, EA_GIVEN),
+        (&ea_family, EA_FAMILY),
+        (&mononyms, MONONYM),
+    ] {
+        for w in set.iter() {
+            *class.entry(*w).or_insert(0) |= bit;
+        }
+    }
+    for w in NOT_NAME.iter() {
+        *class.entry(*w).or_insert(0) |= NOT;
+    }
     Names {
-        mononyms,
+        class,
         given,
         ea_given,
         ea_family,
         roles,
         ac,
+        prefix,
+        lower_roles,
+        lower_ac,
     }
 });
 
@@ -196,42 +231,73 @@ pub(crate) struct Token<'a> {
     pub(crate) word: &'a str,
 }
 
+/// The words of `text`, in order.
 pub(crate) fn tokens(text: &str) -> Vec<Token<'_>> {
+    tokens_where(text, |_| true)
+}
+
+/// The words of `text` for which `keep` holds. Dropped words still separate
+/// the kept ones: two kept tokens are only [`joined`] when nothing but spaces
+/// lies between them.
+pub(crate) fn tokens_where<'a>(text: &'a str, keep: impl Fn(&str) -> bool) -> Vec<Token<'a>> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        let wc = i < text.len() && is_word_char(c);
-        match (start, wc) {
-            (None, true) => start = Some(i),
-            (Some(s), false) => {
-                let mut raw = text.get(s..i).unwrap_or("");
-                // A possessive is not part of the name ("Napoleon’s army").
-                for poss in ["’s", "'s"] {
-                    if let Some(r) = raw.strip_suffix(poss) {
-                        raw = r;
-                    }
-                }
-                let trimmed = raw.trim_end_matches(['.', '-', '\'', '’']);
-                let keep_dot = is_initial(raw) || matches!(raw, "Jr." | "Sr." | "Esq." | "St.");
-                let word = if keep_dot { raw } else { trimmed };
-                let word = word.trim_start_matches(['\'', '’', '-', '.']);
-                if !word.is_empty() {
-                    let ws = s + (raw.len() - raw.trim_start_matches(['\'', '’', '-', '.']).len());
-                    out.push(Token {
-                        start: ws,
-                        end: ws + word.len(),
-                        word,
-                    });
-                }
-                start = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Skip to the next word start; ASCII needs no decoding.
+        let (wc, width) = char_at(text, bytes, i);
+        if !wc {
+            i += width;
+            continue;
+        }
+        let s = i;
+        while i < bytes.len() {
+            let (wc, width) = char_at(text, bytes, i);
+            if !wc {
+                break;
             }
-            _ => {}
+            i += width;
+        }
+        let mut raw = text.get(s..i).unwrap_or("");
+        // A possessive is not part of the name ("Napoleon’s army").
+        for poss in ["’s", "'s"] {
+            if let Some(r) = raw.strip_suffix(poss) {
+                raw = r;
+            }
+        }
+        let keep_dot = raw.ends_with('.')
+            && (is_initial(raw) || matches!(raw, "Jr." | "Sr." | "Esq." | "St."));
+        let word = if keep_dot {
+            raw
+        } else {
+            raw.trim_end_matches(['.', '-', '\'', '’'])
+        };
+        let lead = word.len() - word.trim_start_matches(['\'', '’', '-', '.']).len();
+        let word = word.get(lead..).unwrap_or("");
+        if !word.is_empty() && keep(word) {
+            out.push(Token {
+                start: s + lead,
+                end: s + lead + word.len(),
+                word,
+            });
         }
     }
     out
+}
+
+/// Whether the character at byte `i` belongs to a word, and its width.
+fn char_at(text: &str, bytes: &[u8], i: usize) -> (bool, usize) {
+    let b = bytes[i];
+    if b < 0x80 {
+        return (
+            b.is_ascii_alphanumeric() || matches!(b, b'\'' | b'-' | b'.'),
+            1,
+        );
+    }
+    match text.get(i..).and_then(|s| s.chars().next()) {
+        Some(c) => (is_word_char(c), c.len_utf8()),
+        None => (false, 1),
+    }
 }
 
 /// Whether two tokens are one name apart: plain spaces with at most one line
@@ -259,13 +325,79 @@ struct Role {
 /// Japan – Fumio Kishida").
 const SEPARATORS: [&str; 6] = [" – ", " — ", " - ", ": ", ", ", " "];
 
-fn roles(text: &str, hits: &[Hit]) -> HashMap<usize, Role> {
-    let g = gazetteer();
+/// A role word's span.
+#[derive(Debug, Clone, Copy)]
+struct RoleMatch {
+    start: usize,
+    end: usize,
+}
+
+impl RoleMatch {
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn end(&self) -> usize {
+        self.end
+    }
+}
+
+/// Office and title words in text order, each standing alone: (start, end,
+/// canonical, is_office).
+fn role_matches(text: &str) -> Vec<(usize, usize, &'static str, bool)> {
     let names = &*NAMES;
-    let mut out: HashMap<usize, Role> = HashMap::new();
-    let Some(ac) = &names.ac else {
-        return out;
-    };
+    let mut out = Vec::new();
+    if let Some(ac) = &names.ac {
+        let bytes = text.as_bytes();
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let (capital, width) = if bytes[pos] < 0x80 {
+                (bytes[pos].is_ascii_uppercase(), 1)
+            } else {
+                text.get(pos..)
+                    .and_then(|s| s.chars().next())
+                    .map_or((false, 1), |c| (c.is_uppercase(), c.len_utf8()))
+            };
+            if capital
+                && names.prefix.may_start(bytes, pos)
+                && gazetteer::boundary_before(text, pos)
+            {
+                let input = Input::new(text).range(pos..).anchored(Anchored::Yes);
+                if let Some(m) = ac.try_find(input).ok().flatten() {
+                    if role_bounded(text, m.start(), m.end()) {
+                        if let Some(&(c, o)) = names.roles.get(m.pattern().as_usize()) {
+                            out.push((m.start(), m.end(), c, o));
+                            pos = m.end();
+                            continue;
+                        }
+                    }
+                }
+            }
+            pos += width;
+        }
+    }
+    if let Some(ac) = &names.lower_ac {
+        let before = out.len();
+        for m in ac.find_iter(text) {
+            if role_bounded(text, m.start(), m.end()) {
+                if let Some(&(c, o)) = names.lower_roles.get(m.pattern().as_usize()) {
+                    out.push((m.start(), m.end(), c, o));
+                }
+            }
+        }
+        if out.len() > before {
+            out.sort_by_key(|m| m.0);
+        }
+    }
+    out
+}
+
+/// The roles found in `text`, keyed by where the name they introduce
+/// starts, and the starts of all role words (which end a name run).
+fn roles(text: &str, hits: &[Hit]) -> (FxMap<usize, Role>, Vec<usize>) {
+    let g = gazetteer();
+    let mut out: FxMap<usize, Role> = FxMap::default();
+    let matches = role_matches(text);
+    let mut starts = Vec::with_capacity(matches.len());
     let polity_at_end = |end: usize| {
         let i = hits.partition_point(|h| h.span.end < end);
         hits.get(i)
@@ -279,13 +411,12 @@ fn roles(text: &str, hits: &[Hit]) -> HashMap<usize, Role> {
         let i = hits.partition_point(|h| h.span.start < start);
         hits.get(i).filter(|h| h.span.start == start).copied()
     };
-    for m in ac.find_iter(text) {
-        if !role_bounded(text, m.start(), m.end()) {
-            continue;
-        }
-        let Some(&(canonical, is_office)) = names.roles.get(m.pattern().as_usize()) else {
-            continue;
+    for (m_start, m_end, canonical, is_office) in matches {
+        let m = RoleMatch {
+            start: m_start,
+            end: m_end,
         };
+        starts.push(m.start());
         // A role right where an earlier role expects its name chains onto it
         // ("Japanese Ambassador Count Hayashi").
         let mut role = out.remove(&m.start()).unwrap_or_default();
@@ -335,7 +466,7 @@ fn roles(text: &str, hits: &[Hit]) -> HashMap<usize, Role> {
             }
         }
     }
-    out
+    (out, starts)
 }
 
 /// Finds person mentions in the document. Works on the whole text, so it does
@@ -358,28 +489,21 @@ pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
 /// ```
 pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
     let g = gazetteer();
-    let t0 = std::time::Instant::now();
-    let hits = g.scan(text);
-    let t1 = std::time::Instant::now();
-    let roles = roles(text, &hits);
-    let t2 = std::time::Instant::now();
-    let toks = tokens(text);
-    let t3 = std::time::Instant::now();
-    if text.len() > 1_000_000 { eprintln!("scan {:?} roles {:?} tokens {:?}", t1-t0, t2-t1, t3-t2); }
-    // Token index -> end of the gazetteer hit starting there.
-    let hit_start: HashMap<usize, usize> =
-        hits.iter().map(|h| (h.span.start, h.span.end)).collect();
-    let t4 = std::time::Instant::now();
-    let role_words: HashSet<usize> = role_starts(text);
-    if text.len() > 1_000_000 { eprintln!("hitmap {:?} role_starts {:?}", t4-t3, t4.elapsed()); }
+    let hits = g.scan_shared(text);
+    let (roles, role_words) = roles(text, &hits);
+    // Lowercase words other than particles never start or continue a name;
+    // dropping them keeps the token list short.
+    let toks = tokens_where(text, |w| {
+        w.chars().next().is_some_and(|c| !c.is_lowercase()) || is_particle(w)
+    });
+    let info = token_info(text, &toks, &hits, &roles, &role_words);
+    let has = |k: usize, bit: u32| info.get(k).is_some_and(|f| f & bit != 0);
 
-    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut ids: FxMap<String, u32> = FxMap::default();
     let mut found: Vec<(Span, PersonMention, f32, bool)> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
-        let t = toks[i];
-        let starts_name = t.word.chars().next().is_some_and(char::is_uppercase)
-            || (roles.contains_key(&t.start) && is_particle(t.word));
+        let starts_name = has(i, CAP) || (has(i, ROLE) && has(i, PARTICLE));
         if !starts_name {
             i += 1;
             continue;
@@ -387,26 +511,22 @@ pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
         // Extend the run of name words.
         let mut j = i;
         let mut k = i + 1;
-        while k < toks.len() && joined(text, &toks[k - 1], &toks[k]) {
-            let w = toks[k].word;
-            let cap = w.chars().next().is_some_and(char::is_uppercase);
-            let ok = if is_suffix(w) {
+        while k < toks.len() && has(k - 1, JOIN_NEXT) {
+            let ok = if has(k, SUFFIX) {
                 true
-            } else if is_particle(w) {
-                toks.get(k + 1)
-                    .is_some_and(|n| n.word.chars().next().is_some_and(char::is_uppercase))
+            } else if has(k, PARTICLE) {
+                has(k + 1, CAP)
             } else {
-                let introduces = role_words.contains(&toks[k].start)
-                    && toks.get(k + 1).is_some_and(|n| {
-                        joined(text, &toks[k], n)
-                            && (n.word.chars().next().is_some_and(char::is_uppercase)
-                                || is_particle(n.word))
-                    });
-                cap && !NOT_NAME.contains(w)
+                // A role word that introduces the next name ends this one
+                // ("Augustus Baron de Cetto"); one at the end is a surname
+                // ("Maurice Bishop").
+                let introduces =
+                    has(k, ROLE_WORD) && has(k, JOIN_NEXT) && (has(k + 1, CAP) || has(k + 1, PARTICLE));
+                has(k, CAP)
+                    && !has(k, NOT)
                     && !introduces
-                    && (!hit_start.contains_key(&toks[k].start)
-                        || follows_given_name(text, toks[k].start))
-                    && !is_shouting(w)
+                    && (!has(k, HIT) || has(k, AFTER_GIVEN))
+                    && !has(k, SHOUT)
             };
             if !ok {
                 break;
@@ -415,49 +535,48 @@ pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
             k += 1;
         }
         // Trailing particles are not part of a name.
-        while j > i && is_particle(toks[j].word) {
+        while j > i && has(j, PARTICLE) {
             j -= 1;
         }
-        let run = &toks[i..=j];
-        match judge(text, run, &roles, &hit_start) {
-            Some((skip, confidence)) => {
-                let run = &run[skip..];
-                if let (Some(first), Some(last)) = (run.first(), run.last()) {
-                    let span = Span::new(first.start, last.end);
-                    let name = span.slice(text).to_string();
-                    let key = family_key(run);
-                    let next = ids.len() as u32;
-                    let person = *ids.entry(key).or_insert(next);
-                    let role = roles.get(&first.start).cloned().unwrap_or_default();
-                    found.push((
-                        span,
-                        PersonMention {
-                            name,
-                            person,
-                            office: role.office,
-                            title: role.title,
-                            polity: role.polity,
-                        },
-                        confidence,
-                        run.len() > 1,
-                    ));
-                }
-                i = j + 1;
+        if let Some((skip, confidence)) = judge(&info[i..=j]) {
+            let run = &toks[i + skip..=j];
+            if let (Some(first), Some(last)) = (run.first(), run.last()) {
+                let span = Span::new(first.start, last.end);
+                let key = family_key(run);
+                let next = ids.len() as u32;
+                let person = *ids.entry(key).or_insert(next);
+                let role = roles.get(&first.start).cloned().unwrap_or_default();
+                found.push((
+                    span,
+                    PersonMention {
+                        name: span.slice(text).to_string(),
+                        person,
+                        office: role.office,
+                        title: role.title,
+                        polity: role.polity,
+                    },
+                    confidence,
+                    run.len() > 1,
+                ));
             }
-            None => i += 1,
         }
+        // judge tried every start inside the run; a later start would grow
+        // the same run again.
+        i = j + 1;
     }
 
-    if text.len() > 1_000_000 { eprintln!("main {:?}", t4.elapsed()); }
     // A lone surname after a full name in the same document is that person.
-    let multi: HashSet<u32> = found.iter().filter(|f| f.3).map(|f| f.1.person).collect();
-    let surnames: HashMap<String, u32> = ids
+    let multi: FxSet<u32> = found.iter().filter(|f| f.3).map(|f| f.1.person).collect();
+    let surnames: FxMap<String, u32> = ids
         .into_iter()
         .filter(|(k, v)| multi.contains(v) && !k.contains(' '))
         .collect();
     if !surnames.is_empty() {
         let mut extra = Vec::new();
         for (n, t) in toks.iter().enumerate() {
+            if !has(n, CAP) {
+                continue;
+            }
             let Some(&person) = surnames.get(t.word) else {
                 continue;
             };
@@ -467,18 +586,9 @@ pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
             if i > 0 && t.end <= found[i - 1].0.end {
                 continue;
             }
-            let capital_next = toks.get(n + 1).is_some_and(|x| {
-                joined(text, t, x) && x.word.chars().next().is_some_and(char::is_uppercase)
-            });
-            let capital_prev = n > 0
-                && joined(text, &toks[n - 1], t)
-                && toks[n - 1]
-                    .word
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_uppercase)
-                && !NOT_NAME.contains(toks[n - 1].word);
-            if capital_next || capital_prev || hit_start.contains_key(&t.start) {
+            let capital_next = has(n, JOIN_NEXT) && has(n + 1, CAP);
+            let capital_prev = n > 0 && has(n - 1, JOIN_NEXT) && has(n - 1, CAP) && !has(n - 1, NOT);
+            if capital_next || capital_prev || has(n, HIT) {
                 continue;
             }
             extra.push((
@@ -512,15 +622,94 @@ pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
         .collect()
 }
 
-/// Starts of office and title words, which end a name run.
-fn role_starts(text: &str) -> HashSet<usize> {
-    let Some(ac) = &NAMES.ac else {
-        return HashSet::new();
-    };
-    ac.find_iter(text)
-        .filter(|m| role_bounded(text, m.start(), m.end()))
-        .map(|m| m.start())
-        .collect()
+// Per-token facts, computed once so that the run and judge loops do no
+// hashing: word classes from the name lists, and positions from the
+// gazetteer hits and the roles.
+const CAP: u32 = 1;
+const PARTICLE: u32 = 1 << 1;
+const SUFFIX: u32 = 1 << 2;
+const NOT: u32 = 1 << 3;
+const GIVEN: u32 = 1 << 4;
+const EA_GIVEN: u32 = 1 << 5;
+const EA_FAMILY: u32 = 1 << 6;
+const MONONYM: u32 = 1 << 7;
+const INITIAL: u32 = 1 << 8;
+const SHOUT: u32 = 1 << 9;
+const ROMAN: u32 = 1 << 10;
+/// A gazetteer name (polity or place) starts at this token.
+const HIT: u32 = 1 << 11;
+/// An office or title introduces a name starting at this token.
+const ROLE: u32 = 1 << 12;
+/// An office or title word starts at this token.
+const ROLE_WORD: u32 = 1 << 13;
+/// The next token continues the same name (only spaces between).
+const JOIN_NEXT: u32 = 1 << 14;
+/// The previous token is a given name or initial one space before.
+const AFTER_GIVEN: u32 = 1 << 15;
+
+fn token_info(
+    text: &str,
+    toks: &[Token],
+    hits: &[Hit],
+    roles: &FxMap<usize, Role>,
+    role_words: &[usize],
+) -> Vec<u32> {
+    let names = &*NAMES;
+    let mut role_starts: Vec<usize> = roles.keys().copied().collect();
+    role_starts.sort_unstable();
+    let (mut h, mut r, mut w) = (0, 0, 0);
+    let mut info = Vec::with_capacity(toks.len());
+    for (k, t) in toks.iter().enumerate() {
+        let word = t.word;
+        let mut f = names.class.get(word).copied().unwrap_or(0);
+        if word.chars().next().is_some_and(char::is_uppercase) {
+            f |= CAP;
+        }
+        if is_particle(word) {
+            f |= PARTICLE;
+        }
+        if is_suffix(word) {
+            f |= SUFFIX;
+        }
+        if is_roman(word) {
+            f |= ROMAN;
+        }
+        if is_initial(word) {
+            f |= INITIAL;
+        }
+        if f & CAP != 0 && is_shouting(word) {
+            f |= SHOUT;
+        }
+        while h < hits.len() && hits[h].span.start < t.start {
+            h += 1;
+        }
+        if hits.get(h).is_some_and(|x| x.span.start == t.start) {
+            f |= HIT;
+        }
+        while r < role_starts.len() && role_starts[r] < t.start {
+            r += 1;
+        }
+        if role_starts.get(r) == Some(&t.start) {
+            f |= ROLE;
+        }
+        while w < role_words.len() && role_words[w] < t.start {
+            w += 1;
+        }
+        if role_words.get(w) == Some(&t.start) {
+            f |= ROLE_WORD;
+        }
+        if toks.get(k + 1).is_some_and(|n| joined(text, t, n)) {
+            f |= JOIN_NEXT;
+        }
+        if k > 0 {
+            let prev: u32 = info.get(k - 1).copied().unwrap_or(0);
+            if prev & (GIVEN | INITIAL) != 0 && text.get(toks[k - 1].end..t.start) == Some(" ") {
+                f |= AFTER_GIVEN;
+            }
+        }
+        info.push(f);
+    }
+    info
 }
 
 /// A role word stands alone: a boundary before it and after it, unless it ends
@@ -539,40 +728,33 @@ fn is_shouting(w: &str) -> bool {
         && w.chars().all(|c| !c.is_lowercase())
 }
 
-/// Whether a run of name words is a person; returns how many leading words to
-/// drop (sentence-initial words before a given name) and the confidence.
-fn judge(
-    text: &str,
-    run: &[Token],
-    roles: &HashMap<usize, Role>,
-    hit_start: &HashMap<usize, usize>,
-) -> Option<(usize, f32)> {
-    let names = &*NAMES;
-    let is_hit = |t: &Token| hit_start.contains_key(&t.start) && !follows_given_name(text, t.start);
+/// Whether a run of name words (given by their [`token_info`] flags) is a
+/// person; returns how many leading words to drop (sentence-initial words
+/// before a given name) and the confidence.
+fn judge(run: &[u32]) -> Option<(usize, f32)> {
     for skip in 0..run.len() {
-        let sub = &run[skip..];
-        let a = sub[0].word;
-        if NOT_NAME.contains(a) || is_hit(&sub[0]) || is_shouting(a) || is_suffix(a) {
+        let a = run[skip];
+        if a & (NOT | SHOUT | SUFFIX) != 0 || (a & HIT != 0 && a & AFTER_GIVEN == 0) {
             continue;
         }
         // After an office any capitalised word is a name, except a polity or
         // place ("President of France").
-        if roles.contains_key(&sub[0].start) {
+        if a & ROLE != 0 {
             return Some((skip, 0.9));
         }
-        let Some(b) = sub.get(1).map(|t| t.word) else {
-            if names.mononyms.contains(a) {
+        let Some(&b) = run.get(skip + 1) else {
+            if a & MONONYM != 0 {
                 return Some((skip, 0.75));
             }
             continue;
         };
-        if is_roman(b) && sub.len() == 2 {
+        if b & ROMAN != 0 && run.len() == skip + 2 {
             return Some((skip, 0.7));
         }
-        if names.given.contains(a) || is_initial(a) {
+        if a & (GIVEN | INITIAL) != 0 {
             return Some((skip, 0.8));
         }
-        if names.ea_given.contains(a) || names.ea_family.contains(a) || names.ea_given.contains(b) {
+        if a & (EA_GIVEN | EA_FAMILY) != 0 || b & EA_GIVEN != 0 {
             return Some((skip, 0.75));
         }
     }

@@ -7,7 +7,6 @@ use crate::{Mention, MentionKind, Sentence};
 use aho_corasick::{AhoCorasick, MatchKind};
 use entente_source::{Document, Span};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 const TRIGGERS_TSV: &str = include_str!("../../../data/gazetteer/place_triggers.tsv");
@@ -44,9 +43,9 @@ pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
 /// ```
 pub fn find_in(text: &str) -> Vec<(Mention, PlaceMention)> {
     let g = gazetteer();
-    let hits = g.scan(text);
+    let hits = g.scan_shared(text);
     let mut out = Vec::new();
-    for hit in &hits {
+    for hit in hits.iter() {
         let Target::Place { idx } = hit.target else {
             continue;
         };
@@ -115,6 +114,9 @@ const LINKS: [&str; 9] = [
 /// and the child region.
 fn directional_part(text: &str, span: Span, idx: usize) -> Option<(usize, usize)> {
     let g = gazetteer();
+    if !g.has_children(idx) {
+        return None;
+    }
     let before = text.get(..span.start)?;
     for (word, stem) in DIRECTIONS {
         for link in LINKS {
@@ -154,11 +156,12 @@ static TRIGGERS: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
         .collect();
     AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(phrases)
         .ok()
 });
 
-pub(crate) static NOT_NAME: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+pub(crate) static NOT_NAME: LazyLock<gazetteer::FxSet<&'static str>> = LazyLock::new(|| {
     gazetteer::data_lines(NOT_NAMES)
         .map(|(_, l)| l.trim())
         .collect()
@@ -188,7 +191,10 @@ fn unknown_places(text: &str, hits: &[gazetteer::Hit], out: &mut Vec<(Mention, P
             continue;
         };
         let span = Span::new(start, start + len);
-        if hits.iter().any(|h| h.span.overlaps(&span)) {
+        // Hits are sorted and disjoint: only the last one starting before the
+        // span's end can overlap it.
+        let i = hits.partition_point(|h| h.span.start < span.end);
+        if i > 0 && hits[i - 1].span.end > span.start {
             continue;
         }
         let surface = span.slice(text).to_string();

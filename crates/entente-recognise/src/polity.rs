@@ -39,7 +39,7 @@ pub fn find(doc: &Document) -> Vec<Mention> {
 pub fn find_in(text: &str) -> Vec<(Mention, PolityMention)> {
     let g = gazetteer();
     let mut out = Vec::new();
-    for hit in g.scan(text) {
+    for hit in g.scan_shared(text).iter() {
         let Target::Polity { idx, form } = hit.target else {
             continue;
         };

@@ -197,7 +197,9 @@ fn boundary(hay: &str, at: usize, cjk: bool) -> Option<usize> {
             Some(Abbrev::Title) => return None,
             Some(Abbrev::Month) if next.is_ascii_digit() => return None,
             Some(_) => {}
-            None if is_initial(word) && next.is_uppercase() => return None,
+            // "I." is far more often the numeral ("World War I.") than
+            // an initial.
+            None if word != "I." && is_initial(word) && next.is_uppercase() => return None,
             None => {}
         }
     }
@@ -298,6 +300,20 @@ mod tests {
                 ("A list item without stop", Some(2)),
             ]
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spans_are_ordered_and_on_boundaries(
+            text in proptest::string::string_regex("([a-zA-Z]{1,4}|Mr|U\\.S|\\.|\\?|!|。|…|”|\\)| |\\n|é|[0-9])*").unwrap(),
+        ) {
+            let mut last = 0;
+            for sp in split_text(&text) {
+                proptest::prop_assert!(text.get(sp.start..sp.end).is_some());
+                proptest::prop_assert!(sp.start >= last && sp.end > sp.start);
+                last = sp.end;
+            }
+        }
     }
 
     #[test]

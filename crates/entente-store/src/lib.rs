@@ -97,6 +97,8 @@ pub struct DocInfo {
     pub format: Format,
     /// Size of the original file in bytes.
     pub bytes: u64,
+    /// Size of the normalised text in bytes.
+    pub text_len: u64,
     /// The legacy encoding the file was decoded from, when not UTF-8.
     pub encoding: Option<String>,
     /// Seconds since the Unix epoch.

@@ -7,7 +7,7 @@
 //! instead of being misread.
 
 /// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// Version 1: documents with their derived data, and full-text search.
 ///
@@ -112,4 +112,21 @@ CREATE VIRTUAL TABLE blocks_fts USING fts5(
     contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2'
 );
+"#;
+
+/// Version 2: the text moves to `texts`, in chunks of at most 1 MiB. Binding
+/// a 200 MB text as one value made SQLite copy it twice more in memory (the
+/// bound value and the record); chunks keep each copy small.
+const V2: &str = r#"
+CREATE TABLE texts (
+    doc   INTEGER NOT NULL REFERENCES documents(key) ON DELETE CASCADE,
+    chunk INTEGER NOT NULL,
+    text  TEXT NOT NULL,
+    PRIMARY KEY (doc, chunk)
+);
+INSERT INTO texts (doc, chunk, text) SELECT key, 0, text FROM documents WHERE text <> '';
+-- Length in bytes of the whole text, to check the chunks against.
+ALTER TABLE documents ADD COLUMN text_len INTEGER NOT NULL DEFAULT 0;
+UPDATE documents SET text_len = octet_length(text);
+ALTER TABLE documents DROP COLUMN text;
 "#;

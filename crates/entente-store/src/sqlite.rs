@@ -142,6 +142,70 @@ fn tag(value: &serde_json::Value, field: &str) -> String {
         .to_string()
 }
 
+/// The largest piece of text bound as one SQLite value.
+const TEXT_CHUNK: usize = 1 << 20;
+
+/// Splits `text` into pieces of at most `max` bytes (at least one character
+/// each), cut on character boundaries so every piece is valid UTF-8.
+pub(crate) fn text_chunks(text: &str, max: usize) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = rest.len().min(max);
+        while end > 0 && !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        if end == 0 {
+            // `max` is smaller than the first character: take it whole.
+            end = rest.char_indices().nth(1).map_or(rest.len(), |(i, _)| i);
+        }
+        let (head, tail) = rest.split_at(end);
+        rest = tail;
+        Some(head)
+    })
+}
+
+/// The text of document `key`, joined from its chunks.
+fn read_text(c: &Connection, id: &str, key: i64, len: u64) -> Result<String> {
+    let ctx = || format!("document {id}: read text");
+    let mut text = String::with_capacity(usize::try_from(len).unwrap_or(0));
+    let mut st = c
+        .prepare_cached("SELECT text FROM texts WHERE doc = ?1 ORDER BY chunk")
+        .ctx(ctx)?;
+    let mut rows = st.query([key]).ctx(ctx)?;
+    while let Some(row) = rows.next().ctx(ctx)? {
+        let chunk = row
+            .get_ref(0)
+            .ctx(ctx)?
+            .as_str()
+            .map_err(|e| StoreError::Corrupt {
+                doc: id.to_string(),
+                message: format!("text chunk: {e}"),
+            })?;
+        text.push_str(chunk);
+    }
+    if u64::try_from(text.len()).ok() != Some(len) {
+        return Err(StoreError::Corrupt {
+            doc: id.to_string(),
+            message: format!("text is {} bytes, {len} recorded", text.len()),
+        });
+    }
+    Ok(text)
+}
+
+/// The `type` tag of a serialised mention's kind (`date`, `polity`, ...).
+/// serde writes an internally tagged enum's tag first, and the span before
+/// the kind holds only numbers, so the first `"kind":{"type":"` is the one.
+pub(crate) fn mention_kind(json: &str) -> &str {
+    const MARK: &str = r#""kind":{"type":""#;
+    json.find(MARK)
+        .and_then(|at| json.get(at + MARK.len()..))
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("unknown")
+}
+
 pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
     let id = item.id.as_str();
     let ctx = |what: &str| format!("document {id} ({}): {what}", item.path);
@@ -167,7 +231,7 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0);
     tx.execute(
-        "INSERT INTO documents (id, path, title, format, bytes, encoding, text, source_map,
+        "INSERT INTO documents (id, path, title, format, bytes, encoding, text_len, source_map,
              warnings, ingested_at, superseded_by, n_blocks, n_annotations, n_sentences,
              n_mentions, n_claims)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?11, ?12, ?13, ?14, ?15)",
@@ -178,7 +242,7 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
             doc.format.as_str(),
             i64::try_from(item.bytes_len).unwrap_or(i64::MAX),
             doc.encoding,
-            doc.text.as_str(),
+            to_i64(doc.text.len()),
             to_json(&doc.map, id, "source map")?,
             to_json(&doc.warnings, id, "warnings")?,
             now,
@@ -191,6 +255,15 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
     )
     .ctx(|| ctx("insert"))?;
     let key = tx.last_insert_rowid();
+    {
+        let mut st = tx
+            .prepare_cached("INSERT INTO texts (doc, chunk, text) VALUES (?1, ?2, ?3)")
+            .ctx(|| ctx("insert text"))?;
+        for (i, chunk) in text_chunks(&doc.text, TEXT_CHUNK).enumerate() {
+            st.execute(params![key, to_i64(i), chunk])
+                .ctx(|| ctx("insert text"))?;
+        }
+    }
 
     let superseded = {
         let mut st = tx
@@ -259,24 +332,17 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
             )
             .ctx(|| ctx("insert mentions"))?;
         for (i, m) in item.mentions.iter().enumerate() {
-            let v = serde_json::to_value(m).map_err(|source| StoreError::Json {
-                doc: id.to_string(),
-                action: "encode",
-                what: "mention",
-                source,
-            })?;
-            let kind = v
-                .get("kind")
-                .map(|k| tag(k, "type"))
-                .unwrap_or_else(|| "unknown".into());
+            // Straight to a string: going through `serde_json::Value` costs
+            // a map per mention, and a document can have thousands.
+            let json = to_json(m, id, "mention")?;
             st.execute(params![
                 key,
                 to_i64(i),
-                kind,
+                mention_kind(&json),
                 to_i64(m.span.start),
                 to_i64(m.span.end),
                 f64::from(m.confidence),
-                v.to_string()
+                json
             ])
             .ctx(|| ctx("insert mention"))?;
         }
@@ -425,7 +491,7 @@ pub(crate) fn current_ids(c: &Connection) -> Result<HashSet<String>> {
 }
 
 const INFO_COLUMNS: &str = "id, path, title, format, bytes, encoding, ingested_at, superseded_by,
-    n_blocks, n_annotations, n_sentences, n_mentions, n_claims";
+    n_blocks, n_annotations, n_sentences, n_mentions, n_claims, text_len";
 
 /// A documents row as SQLite returns it, checked afterwards by [`info`].
 type RawInfo = (
@@ -437,7 +503,7 @@ type RawInfo = (
     Option<String>,
     i64,
     Option<String>,
-    [i64; 5],
+    [i64; 6],
 );
 
 fn raw_info(r: &Row<'_>) -> rusqlite::Result<RawInfo> {
@@ -450,7 +516,14 @@ fn raw_info(r: &Row<'_>) -> rusqlite::Result<RawInfo> {
         r.get(5)?,
         r.get(6)?,
         r.get(7)?,
-        [r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?],
+        [
+            r.get(8)?,
+            r.get(9)?,
+            r.get(10)?,
+            r.get(11)?,
+            r.get(12)?,
+            r.get(13)?,
+        ],
     ))
 }
 
@@ -474,6 +547,7 @@ fn info(raw: RawInfo) -> Result<DocInfo> {
     Ok(DocInfo {
         format: parse_format(&format, &id)?,
         bytes: count(bytes, "byte")?,
+        text_len: count(n[5], "text byte")?,
         counts: Counts {
             blocks: count(n[0], "block")?,
             annotations: count(n[1], "annotation")?,
@@ -562,13 +636,14 @@ pub(crate) fn document(c: &Connection, id: &str) -> Result<Option<StoredDoc>> {
     let Some(info) = doc_info(&tx, id)? else {
         return Ok(None);
     };
-    let (key, text, map, warnings): (i64, String, String, String) = tx
+    let (key, map, warnings): (i64, String, String) = tx
         .query_row(
-            "SELECT key, text, source_map, warnings FROM documents WHERE id = ?1",
+            "SELECT key, source_map, warnings FROM documents WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .ctx(ctx)?;
+    let text = read_text(&tx, id, key, info.text_len)?;
     let map: SourceMap = from_json(&map, id, "source map")?;
     let warnings: Vec<String> = from_json(&warnings, id, "warnings")?;
     let blocks = blocks(&tx, id, key)?;
@@ -943,6 +1018,30 @@ pub(crate) fn consistency_problems(c: &Connection) -> Result<Vec<String>> {
             let (id, expected, found) = row.ctx(ctx)?;
             problems.push(format!(
                 "document {id}: {expected} {table} recorded, {found} stored"
+            ));
+        }
+    }
+    {
+        let mut st = tx
+            .prepare(
+                "SELECT d.id, d.text_len,
+                        (SELECT coalesce(sum(octet_length(t.text)), 0) FROM texts t WHERE t.doc = d.key) AS n
+                 FROM documents d WHERE n <> d.text_len",
+            )
+            .ctx(ctx)?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .ctx(ctx)?;
+        for row in rows {
+            let (id, expected, found) = row.ctx(ctx)?;
+            problems.push(format!(
+                "document {id}: {expected} bytes of text recorded, {found} stored"
             ));
         }
     }

@@ -345,3 +345,71 @@ fn fts5_is_compiled_in() {
         }
     }
 }
+
+#[test]
+fn mention_kinds_are_read_from_the_serialised_tag() {
+    let it = item("aaaa", "x.txt", "Text.");
+    let json = serde_json::to_string(&it.mentions[0]).unwrap();
+    assert_eq!(sqlite::mention_kind(&json), "date");
+    assert_eq!(sqlite::mention_kind("{}"), "unknown");
+}
+
+#[test]
+fn text_chunks_cut_on_character_boundaries() {
+    let text = "aé日🙂".repeat(5);
+    for max in [1, 2, 3, 4, 5, 7, 64] {
+        let chunks: Vec<&str> = sqlite::text_chunks(&text, max).collect();
+        assert_eq!(chunks.concat(), text, "max {max}");
+        for c in &chunks {
+            assert!(!c.is_empty());
+            assert!(c.len() <= max || c.chars().count() == 1, "max {max}: {c:?}");
+        }
+    }
+    assert_eq!(sqlite::text_chunks("", 4).count(), 0);
+}
+
+#[test]
+fn a_text_larger_than_a_chunk_round_trips() {
+    let mut store = Store::memory().unwrap();
+    // Over 1 MiB with multi-byte characters, so chunk edges fall inside some.
+    let body = "Ports, quays and pilots: é日. ".repeat(40_000);
+    let it = item("aaaa", "x.txt", &body);
+    assert!(it.doc.text.len() > 1 << 20);
+    store.ingest(&it).unwrap();
+    let back = store.document("aaaa").unwrap().unwrap();
+    assert_eq!(back.doc.text, it.doc.text);
+    assert_eq!(back.info.text_len, it.doc.text.len() as u64);
+    assert!(store.consistency_problems().unwrap().is_empty());
+}
+
+#[test]
+fn a_version_1_database_is_migrated_with_its_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO documents (id, path, title, format, bytes, encoding, text, source_map,
+                 warnings, ingested_at, n_blocks, n_annotations, n_sentences, n_mentions, n_claims)
+             VALUES ('aaaa', 'x.txt', NULL, 'text', 10, NULL, 'Old words.', ?1, '[]', 0,
+                 1, 0, 0, 0, 0)",
+            [serde_json::to_string(&SourceMap::identity(10)).unwrap()],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO blocks (doc, idx, kind, span_start, span_end, section, data)
+             VALUES (1, 0, 'paragraph', 0, 10, NULL, NULL)",
+            [],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let back = store.document("aaaa").unwrap().unwrap();
+    assert_eq!(back.doc.text, "Old words.");
+    assert_eq!(back.info.text_len, 10);
+    assert_eq!(back.doc.blocks[0].kind, BlockKind::Paragraph);
+    assert!(store.consistency_problems().unwrap().is_empty());
+}

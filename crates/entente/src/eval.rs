@@ -295,6 +295,29 @@ mod tests {
     }
 
     #[test]
+    fn evaluates_a_tei_folder_end_to_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let tei = r#"<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>
+<titleStmt><title>Ruritania</title></titleStmt></fileDesc></teiHeader>
+<text><body><div><head>Recognition, <date when="1907">1907</date></head>
+<p>The envoys met in <placeName>Paris</placeName> on <date when="1907-06-10">June 10,
+1907</date>, and again on <date when="1907-07-03">July 3</date>.</p>
+</div></body></text></TEI>"#;
+        std::fs::write(dir.path().join("a.xml"), tei).unwrap();
+        std::fs::write(dir.path().join("notes.md"), "not TEI").unwrap();
+        let mut out = Vec::new();
+        eval_mentions(&[dir.path().to_path_buf()], true, &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let last = out.lines().last().unwrap();
+        let v: serde_json::Value = serde_json::from_str(last).unwrap();
+        assert_eq!(v["date"]["gold"], 3, "{out}");
+        assert_eq!(v["date"]["found"], 3, "{out}");
+        assert_eq!(v["date"]["value_ok"], 3, "{out}");
+        assert_eq!(v["place"]["gold"], 1, "{out}");
+        assert!(out.contains("1 files"), "{out}");
+    }
+
+    #[test]
     fn scores_a_document() {
         use entente_source::{Annotation, Block, BlockKind, Format, SourceMap};
         let text = "On 10 June 1907 Mr. Kono went to Paris. In 1908 peace.";

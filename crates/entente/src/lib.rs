@@ -7,3 +7,4 @@ pub mod eval;
 pub mod ingest;
 pub mod kb;
 pub mod listing;
+pub mod query;

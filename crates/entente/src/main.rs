@@ -44,9 +44,15 @@ enum Command {
     Export {
         #[arg(long, value_enum, default_value_t = ExportFormat::Facts)]
         format: ExportFormat,
-        /// Write to this file instead of stdout.
+        /// Write to this file instead of stdout (`csv`: the folder to write).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// `timeline`: the pair of polities, `A,B`.
+        #[arg(long, value_name = "A,B")]
+        dyad: Option<String>,
+        /// `timeline`: one agreement, by name or id.
+        #[arg(long, value_name = "NAME_OR_ID")]
+        agreement: Option<String>,
     },
     /// List the merged agreements.
     Agreements,
@@ -61,6 +67,50 @@ enum Command {
         query: String,
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        #[arg(long, value_enum, default_value_t = entente::query::Format::Table)]
+        format: entente::query::Format,
+    },
+    /// The state of the system at DATE: agreements in force, spheres, alignments.
+    Asof {
+        /// A day, YYYY-MM-DD.
+        #[arg(value_parser = entente::query::parse_date)]
+        date: i32,
+        /// Only what the public could know at DATE.
+        #[arg(long)]
+        public: bool,
+        #[arg(long, value_enum, default_value_t = entente::query::Format::Table)]
+        format: entente::query::Format,
+    },
+    /// The dossier of a pair of polities (names, adjectives, ISO3 or COW codes).
+    Dyad {
+        a: String,
+        b: String,
+        #[arg(long, value_enum, default_value_t = entente::query::Format::Table)]
+        format: entente::query::Format,
+    },
+    /// Spheres of influence at a date.
+    Spheres {
+        /// A day, YYYY-MM-DD.
+        #[arg(long, value_parser = entente::query::parse_date)]
+        at: i32,
+        /// Only what the public could know at the date.
+        #[arg(long)]
+        public: bool,
+        #[arg(long, value_enum, default_value_t = entente::query::Format::Table)]
+        format: entente::query::Format,
+    },
+    /// The network of agreements in force at a date.
+    Network {
+        /// A day, YYYY-MM-DD.
+        #[arg(long, value_parser = entente::query::parse_date)]
+        at: i32,
+        #[arg(long, value_enum, default_value_t = entente::query::Format::Table)]
+        format: entente::query::Format,
+    },
+    /// Every disagreement between sources, with all of them.
+    Conflicts {
+        #[arg(long, value_enum, default_value_t = entente::query::Format::Table)]
+        format: entente::query::Format,
     },
     /// Evaluations.
     Eval {
@@ -90,6 +140,14 @@ enum OutputFormat {
 enum ExportFormat {
     /// The facts interchange format (`../shared/eval/FORMAT.md`).
     Facts,
+    /// CSV tables (agreements, parties, provisions, events, indicators) into the folder -o DIR.
+    Csv,
+    /// COW/ATOP-style directed dyad-year CSV.
+    DyadYear,
+    /// GEXF 1.3 (dynamic) for Gephi.
+    Gexf,
+    /// TimelineJS3 JSON for --dyad A,B or --agreement NAME.
+    Timeline,
 }
 
 fn main() -> ExitCode {
@@ -152,7 +210,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let summary = entente::demo::run(&mut store, &mut out, &mut std::io::stderr().lock())?;
             failure_code(&summary)
         }
-        Command::Export { format, output } => {
+        Command::Export {
+            format,
+            output,
+            dyad,
+            agreement,
+        } => {
             let store = open(db)?;
             match format {
                 ExportFormat::Facts => match &output {
@@ -166,6 +229,25 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                     None => entente::kb::export_facts(&store, &mut out)?,
                 },
+                ExportFormat::Csv
+                | ExportFormat::DyadYear
+                | ExportFormat::Gexf
+                | ExportFormat::Timeline => {
+                    let kind = match format {
+                        ExportFormat::Csv => entente::query::ExportKind::Csv,
+                        ExportFormat::DyadYear => entente::query::ExportKind::DyadYear,
+                        ExportFormat::Gexf => entente::query::ExportKind::Gexf,
+                        _ => entente::query::ExportKind::Timeline,
+                    };
+                    entente::query::export(
+                        &store,
+                        kind,
+                        output.as_deref(),
+                        dyad.as_deref(),
+                        agreement.as_deref(),
+                        &mut out,
+                    )?;
+                }
             }
             ExitCode::SUCCESS
         }
@@ -177,19 +259,36 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             entente::kb::show_agreement(&open(db)?, &query, &mut out)?;
             ExitCode::SUCCESS
         }
-        Command::Search { query, limit } => {
-            let store = open(db)?;
-            for hit in store.search(&query, limit)? {
-                let text = store
-                    .document(&hit.doc)?
-                    .map(|d| entente::listing::excerpt(hit.span.slice(&d.doc.text), 100))
-                    .unwrap_or_default();
-                writeln!(
-                    out,
-                    "{} {}..{}  {text}",
-                    hit.doc, hit.span.start, hit.span.end
-                )?;
-            }
+        Command::Search {
+            query,
+            limit,
+            format,
+        } => {
+            entente::query::print_search(&open(db)?, &query, limit, format, &mut out)?;
+            ExitCode::SUCCESS
+        }
+        Command::Asof {
+            date,
+            public,
+            format,
+        } => {
+            entente::query::print_asof(&open(db)?, date, public, format, &mut out)?;
+            ExitCode::SUCCESS
+        }
+        Command::Dyad { a, b, format } => {
+            entente::query::print_dyad(&open(db)?, &a, &b, format, &mut out)?;
+            ExitCode::SUCCESS
+        }
+        Command::Spheres { at, public, format } => {
+            entente::query::print_spheres(&open(db)?, at, public, format, &mut out)?;
+            ExitCode::SUCCESS
+        }
+        Command::Network { at, format } => {
+            entente::query::print_network(&open(db)?, at, format, &mut out)?;
+            ExitCode::SUCCESS
+        }
+        Command::Conflicts { format } => {
+            entente::query::print_conflicts(&open(db)?, format, &mut out)?;
             ExitCode::SUCCESS
         }
         Command::Eval {

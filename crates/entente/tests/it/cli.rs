@@ -110,3 +110,34 @@ fn set_user_version(db: &std::path::Path, v: i64) {
     bytes[60..64].copy_from_slice(&v);
     std::fs::write(db, bytes).unwrap();
 }
+
+#[test]
+fn export_and_search_are_wired() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("kb.db");
+    let file = write(
+        tmp.path(),
+        "pact.txt",
+        "The northern and southern leagues signed a grain pact at Lindau.\n",
+    );
+    ingest(tmp.path(), &db, &file).ok();
+
+    let out = tmp.path().join("facts.json");
+    let run = entente(
+        tmp.path(),
+        &db,
+        &["export", "--format", "facts", "-o", out.to_str().unwrap()],
+    );
+    run.ok();
+    let facts: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    run.check(facts.get("documents").is_some(), "facts JSON has documents");
+
+    let rows = docs(tmp.path(), &db);
+    let short = &rows[0].0[..12];
+    let found = entente(tmp.path(), &db, &["search", "lindau"]);
+    found.ok();
+    found.check(found.stdout.contains(short), "search finds the document");
+    let none = entente(tmp.path(), &db, &["search", "zanzibar"]);
+    none.ok();
+    none.check(!none.stdout.contains(short), "no hit for an absent word");
+}
