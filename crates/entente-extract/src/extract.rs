@@ -1127,6 +1127,9 @@ impl Engine<'_> {
         predicate: &str,
     ) -> Option<(usize, f32, Span)> {
         let mut cands = self.entities_in(s.span);
+        if std::env::var("ENTENTE_DEBUG").is_ok() {
+            eprintln!("what {:?} {:?} cands={:?} all={:?}", self.text(s.span), s.span, cands, self.rec.mentions_in(s.span).filter(|m| agreement_of(m).is_some()).map(|m| m.span).collect::<Vec<_>>());
+        }
         // Plural names (a series) only when nothing else is there.
         if cands
             .iter()

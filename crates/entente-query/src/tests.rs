@@ -440,3 +440,91 @@ fn timelines_and_csv_tables() {
         assert_eq!(text.lines().count(), rows + 1, "{f}:\n{text}");
     }
 }
+
+/// One agreement stated by two sources: `ends` are what each source says
+/// of its end.
+fn one(
+    name: &str,
+    signed: &str,
+    ends: [Option<&str>; 2],
+    disclosed: Option<&str>,
+) -> KnowledgeBase {
+    let docs: Vec<SourceDoc> = ends
+        .iter()
+        .enumerate()
+        .map(|(i, end)| {
+            doc(
+                &format!("s{i}"),
+                &[Ag {
+                    name,
+                    signed: Some(signed),
+                    ended: *end,
+                    parties: PS,
+                    provisions: vec![sphere("Upper Valley", ("Spain", 230), false)],
+                    disclosed,
+                }],
+                vec![],
+            )
+        })
+        .collect();
+    KnowledgeBase::build(&docs)
+}
+
+#[test]
+fn an_end_before_the_start_does_not_weaken_the_answer() {
+    // The second source dates an end before the signing: it speaks of
+    // another instrument and cannot make 1850 uncertain.
+    let kb = one(
+        "Treaty of the Ford",
+        "1820-05-01",
+        [Some("1900"), Some("1790")],
+        None,
+    );
+    assert_eq!(kb.conflicts.len(), 1, "{:#?}", kb.conflicts);
+    let base = Base::new(&kb);
+    assert_eq!(status(&base, "1850-01-01", "Treaty of the Ford"), Tri::Yes);
+    assert_eq!(
+        status(&base, "1900-06-01", "Treaty of the Ford"),
+        Tri::Possibly
+    );
+    assert_eq!(status(&base, "1901-01-01", "Treaty of the Ford"), Tri::No);
+    // A later end from one source and none from the other: the end counts.
+    let kb = one(
+        "Treaty of the Ford",
+        "1820-05-01",
+        [Some("1830-02-01"), None],
+        None,
+    );
+    assert_eq!(
+        status(&Base::new(&kb), "1831-01-01", "Treaty of the Ford"),
+        Tri::No
+    );
+}
+
+#[test]
+fn a_secret_agreement_is_hidden_until_disclosed() {
+    let kb = one(
+        "Secret Treaty of the Ford",
+        "1820-05-01",
+        [None, None],
+        Some("1825"),
+    );
+    let base = Base::new(&kb);
+    let names = |at: &str| -> Vec<String> {
+        base.asof(day(at), true)
+            .agreements
+            .into_iter()
+            .map(|a| format!("{}:{}", a.public, a.provisions.len()))
+            .collect()
+    };
+    assert!(
+        names("1821-01-01").is_empty(),
+        "not known before its disclosure"
+    );
+    assert_eq!(names("1825-06-01"), ["possibly:1"]);
+    assert_eq!(names("1826-01-01"), ["yes:1"]);
+    // Without --public it is in force all along, marked not public.
+    let all = base.asof(day("1821-01-01"), false);
+    assert_eq!(all.agreements[0].public, Tri::No);
+    assert_eq!(all.spheres[0].public, Tri::No);
+}

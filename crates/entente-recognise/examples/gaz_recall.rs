@@ -96,6 +96,21 @@ fn main() {
     let _ = place::find_in("warm up Paris");
     let _ = entente_recognise::agreement::find_in("warm up Treaty");
     let all_text = all_text.repeat(10);
+    if show == "perf-base" {
+        return;
+    }
+    if show == "perf-polity" {
+        for _ in 0..10 {
+            let _ = polity::find_in(&all_text);
+        }
+        return;
+    }
+    if show == "perf-place" {
+        for _ in 0..10 {
+            let _ = place::find_in(&all_text);
+        }
+        return;
+    }
     if show == "perf-person" {
         for _ in 0..10 {
             let _ = person::find_in(&all_text);

@@ -62,6 +62,7 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
         .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .start_kind(aho_corasick::StartKind::Both)
         .build(&patterns)
         .ok();
@@ -287,8 +288,8 @@ pub fn find_in(text: &str) -> Vec<(Mention, AgreementMention)> {
 }
 
 /// How far around an instrument word a name may reach, in bytes.
-const WINDOW_BEFORE: usize = 200;
-const WINDOW_AFTER: usize = 400;
+const WINDOW_BEFORE: usize = 120;
+const WINDOW_AFTER: usize = 240;
 
 /// The words around the instrument at `start..end`: names are short, so the
 /// finder tokenises a window instead of the whole text.

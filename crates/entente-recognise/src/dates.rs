@@ -386,7 +386,22 @@ static ATOM: LazyLock<Option<Regex>> = LazyLock::new(|| {
             .collect();
         alternation(all.iter().map(String::as_str))
     };
-    let approx = cased(&mut t.approx.iter().map(String::as_str));
+    // Abbreviations ("c.", "ca.") may touch the number ("c.1907"); words
+    // need a space.
+    let approx_words = cased(
+        &mut t
+            .approx
+            .iter()
+            .map(String::as_str)
+            .filter(|f| !f.ends_with('.')),
+    );
+    let approx_dotted = cased(
+        &mut t
+            .approx
+            .iter()
+            .map(String::as_str)
+            .filter(|f| f.ends_with('.')),
+    );
     let qual = cased(&mut t.qualifiers.iter().map(|(f, _)| f.as_str()));
     let kanji = alternation(t.eras.iter().map(|e| e.kanji.as_str()));
     let roman = alternation(
@@ -407,7 +422,7 @@ static ATOM: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let ord = r"(?:st|nd|rd|th|er|e)?";
     let dash = r"[–—-]";
     let prefix = format!(
-        r"(?:(?P<approx>{approx})\s+)?(?:(?:[Tt]he\s+)?(?P<qual>{qual})(?:\s+|-)(?:in\s+|of\s+|the\s+)?)?"
+        r"(?P<approx>(?:{approx_words})\s+|(?:{approx_dotted})\s*)?(?:(?:[Tt]he\s+)?(?P<qual>{qual})(?:\s+|-)(?:in\s+|of\s+|the\s+)?)?"
     );
     let alts = [
         r"(?P<iso_y>[0-9]{4})-(?P<iso_m>[0-9]{2})-(?P<iso_d>[0-9]{2})".to_string(),
