@@ -268,11 +268,38 @@ fn indefinite_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(?:a|an|the)\s+((?:(?:new|basic|commercial|bilateral|formal|separate|supplementary|additional|provisional|preliminary|general|joint|intergovernmental)\s+)*(?:treaty|convention|agreement|pact|armistice|protocol|accord)(?:\s+(?:of|on|for)\s+[a-z]+(?:(?:,\s*|\s+and\s+|\s+)(?:amity|commerce|navigation|friendship|peace|trade|extradition|reciprocity|naturali[sz]ation|limits|alliance|the|transfer|defen[cs]e|equipment|technology|cooperation|and))*)?)",
+            r"(?i)\b(?:a|an|the)\s+((?:(?:new|basic|commercial|bilateral|formal|separate|supplementary|additional|provisional|preliminary|general|joint|intergovernmental|consular|extradition|naturali[sz]ation|reciprocity|trade|peace|boundary|postal)\s+)*(?:treaty|convention|agreement|pact|armistice|protocol|accord)(?:\s+(?:of|on|for|with|between)\s+[a-z][\w’'-]*(?:,?\s+[a-z][\w’'-]*){0,10})?)",
         )
         .ok()
     })
     .as_ref()
+}
+
+/// How many bytes of a described agreement ("treaty of amity and commerce
+/// at Chemulpo was ...") to keep: up to the first word that starts another
+/// phrase.
+fn trim_description(s: &str) -> usize {
+    const STOP: [&str; 25] = [
+        "was", "were", "is", "are", "which", "that", "signed", "entered", "came", "had", "has", "by",
+        "in", "at", "on", "with", "to", "from", "when", "after", "before", "during", "until", "but",
+        "would",
+    ];
+    let words: Vec<(usize, &str)> = s
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - s.as_ptr() as usize, w))
+        .collect();
+    // The head and its "of X" (the first three words) always stay.
+    for (k, (pos, w)) in words.iter().enumerate().skip(3) {
+        let lw = w.trim_end_matches(',').to_lowercase();
+        let next_stops = words
+            .get(k + 1)
+            .is_some_and(|n| STOP.contains(&n.1.to_lowercase().as_str()));
+        // "and" joins objects ("amity and commerce") unless a stop follows.
+        if STOP.contains(&lw.as_str()) || (lw == "and" && next_stops) {
+            return s.get(..*pos).map(|x| x.trim_end().len()).unwrap_or(s.len());
+        }
+    }
+    s.len()
 }
 
 fn place_fallback_re() -> Option<&'static Regex> {
@@ -569,7 +596,9 @@ impl<'a> Engine<'a> {
             } else {
                 (&toks, &etoks)
             };
-            let subset = short.len() >= 3
+            let described = a.name.chars().next().is_some_and(char::is_lowercase)
+                || e.name.chars().next().is_some_and(char::is_lowercase);
+            let subset = (short.len() >= 3 || (described && short.len() >= 2))
                 && a.ordinal.is_none()
                 && e.ordinal.is_none()
                 && !e.from_reference
@@ -726,18 +755,27 @@ impl<'a> Engine<'a> {
             // "the Treaty of Friendship (Treaty of Morfontaine)": a name in
             // brackets right after another is an alias of it.
             let before = self.text(Span::new(s.span.start, m.span.start));
-            let alias_of = if before.trim_end().ends_with('(') && !a.reference {
-                let open = before.trim_end().len().saturating_sub(1);
-                self.mention_entity
-                    .iter()
-                    .rev()
-                    .find(|(sp, _)| {
-                        sp.end <= s.span.start + open
-                            && self.text(Span::new(sp.end, s.span.start + open)).trim().is_empty()
-                    })
-                    .map(|x| x.1)
-            } else {
-                None
+            // Also "(also known as the Treaty of X)": the bracket opens on
+            // a few words that say the name is another for the same thing.
+            let alias_of = match before.rfind('(') {
+                Some(open) if !a.reference => {
+                    let inner = before.get(open + 1..).unwrap_or("").to_lowercase();
+                    let words = inner.split_whitespace().count();
+                    let aliasing = inner.trim().is_empty()
+                        || (words <= 5
+                            && (inner.contains("known") || inner.contains("called") || inner.starts_with("or ")));
+                    let open_abs = s.span.start + open;
+                    aliasing
+                        .then(|| {
+                            self.mention_entity
+                                .iter()
+                                .rev()
+                                .find(|(sp, _)| sp.end <= open_abs && sp.start >= s.span.start)
+                                .map(|x| x.1)
+                        })
+                        .flatten()
+                }
+                _ => None,
             };
             if let Some(e) = alias_of {
                 self.mention_entity.push((m.span, e));
@@ -1127,9 +1165,6 @@ impl Engine<'_> {
         predicate: &str,
     ) -> Option<(usize, f32, Span)> {
         let mut cands = self.entities_in(s.span);
-        if std::env::var("ENTENTE_DEBUG").is_ok() {
-            eprintln!("what {:?} {:?} cands={:?} all={:?}", self.text(s.span), s.span, cands, self.rec.mentions_in(s.span).filter(|m| agreement_of(m).is_some()).map(|m| m.span).collect::<Vec<_>>());
-        }
         // Plural names (a series) only when nothing else is there.
         if cands
             .iter()
@@ -1176,7 +1211,15 @@ impl Engine<'_> {
                 if let Some((c, base)) = found {
                     if let Some(g) = c.get(1) {
                         let span = Span::new(base + g.start(), base + g.end());
-                        let mut name = g.as_str().trim().to_string();
+                        let kept = trim_description(g.as_str());
+                        let span = Span::new(span.start, span.start + kept);
+                        let mut name = self
+                            .text(span)
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .trim_end_matches(',')
+                            .to_string();
                         if let Some(f) = name.get(..1) {
                             name = f.to_uppercase() + name.get(1..).unwrap_or("");
                         }
@@ -1639,6 +1682,17 @@ impl Engine<'_> {
                 }
             } else if let Some((d, dd)) = zone_dates.into_iter().min_by_key(|x| x.1) {
                 dates.push((d, distance_factor(dd)));
+            } else if let Some((d, dd)) = self
+                .rec
+                .mentions_in(s.span)
+                .filter(|m| !self.inside_agreement(&m.span))
+                .filter_map(|m| date_of(m).map(|d| (d.to_string(), self.clause_dist(&m.span, &trig))))
+                .min_by_key(|x| x.1)
+            {
+                // Beyond the next trigger but in the same sentence ("...
+                // recognition of X and the establishment of relations, which
+                // occurred on 4 May").
+                dates.push((d, 0.7 * distance_factor(dd)));
             } else if let Some(d) = self.previous_date(i, s) {
                 // "The sessions, held during this visit": the date of the
                 // sentence before, in the same paragraph.
@@ -2107,6 +2161,28 @@ pub(crate) mod tests {
         assert_eq!(facts.events.len(), 1, "{:#?}", facts.events);
         assert_eq!(facts.events[0].kind, "recognition");
         assert_eq!(facts.events[0].date.as_deref(), Some("1837-03-02"));
+    }
+
+    #[test]
+    fn descriptions_stop_before_the_next_phrase() {
+        let t = "treaty of amity and commerce at Faro was signed";
+        assert_eq!(t.get(..trim_description(t)), Some("treaty of amity and commerce"));
+        let t = "agreement on the transfer of arms and equipment";
+        assert_eq!(trim_description(t), t.len());
+    }
+
+    #[test]
+    fn bracketed_alias_is_the_same_agreement() {
+        let t = "Lisbon Accords\n\nThe two crowns signed the Treaty of Peace and Trade on 2 May 1810 (also known as the Treaty of Evora).";
+        let d = doc(t);
+        let mut ms = Vec::new();
+        ms.extend(all(t, "Treaty of Peace and Trade", agreement("Treaty of Peace and Trade", false, None, None)));
+        ms.extend(all(t, "Treaty of Evora", agreement("Treaty of Evora", false, None, None)));
+        ms.extend(all(t, "2 May 1810", date("1810-05-02")));
+        let r = recognition(&d, ms);
+        let facts = crate::facts::document_facts(&extract("d", &d, &r));
+        assert_eq!(facts.agreements.len(), 1, "{facts:#?}");
+        assert_eq!(facts.agreements[0].signed.as_deref(), Some("1810-05-02"));
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub struct Facts {
 /// Claims below this confidence stay in the base but are not stated facts.
 const MIN_CONFIDENCE: f32 = 0.2;
 
+/// Events need a little more: prose mentions relations in passing often.
+const MIN_EVENT_CONFIDENCE: f32 = 0.25;
+
 pub(crate) fn polity_ref(v: &Value) -> Option<PolityRef> {
     let name = v.get("name")?.as_str()?.to_string();
     let cow = v
@@ -128,7 +131,7 @@ fn date_of_claim(c: &Claim) -> Option<&str> {
 pub fn document_facts(claims: &[Claim]) -> DocFacts {
     let events: Vec<&Claim> = claims
         .iter()
-        .filter(|c| c.predicate == "event" && c.confidence >= MIN_CONFIDENCE)
+        .filter(|c| c.predicate == "event" && c.confidence >= MIN_EVENT_CONFIDENCE)
         .collect();
     DocFacts {
         agreements: stated_agreements(claims).into_iter().map(|x| x.0).collect(),

@@ -60,7 +60,9 @@ fn finder() -> Option<&'static Finder> {
             .flat_map(|(s, p)| [s.clone(), p.clone()])
             .collect();
         let inst = words.join("|");
-        let cap = r"[A-Z\p{Lu}][\p{L}'’.]*(?:[-–][A-Z\p{Lu}]?[\p{L}'’.]*)*";
+        // A capitalised word; a full stop only inside an abbreviation
+        // ("U.S."), never at a sentence end ("... Reciprocity. This").
+        let cap = r"[A-Z\p{Lu}](?:(?:\.[A-Z\p{Lu}])+\.?|[\p{L}'’]*)(?:[-–][A-Z\p{Lu}]?[\p{L}'’]*)*";
         let conn = r"(?:of|on|for|and|the|to|with|between|Respect|de|d'|del|Plus)";
         // Capitalised words (and connectors) around a capitalised instrument.
         let name = format!(

@@ -43,6 +43,13 @@ fn main() {
         let pers: Vec<_> = person::find_in(&doc.text);
         let agreements = entente_recognise::agreement::find_in(&doc.text);
         secs += t.elapsed().as_secs_f64();
+        if show == "titles" {
+            let title = doc.title.clone().unwrap_or_default();
+            let short = title.rsplit(": ").next().unwrap_or("").to_string();
+            if polity::find_in(&short).is_empty() && place::find_in(&short).is_empty() {
+                println!("no polity in title: {short:?} ({arg})");
+            }
+        }
         match show.as_str() {
             "agreement" => agreements
                 .iter()

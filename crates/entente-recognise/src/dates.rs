@@ -59,6 +59,7 @@ pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
             span: Span::new(0, doc.text.len()),
             section: None,
             heading: false,
+            boilerplate: false,
         }]
     } else {
         doc.blocks
@@ -67,6 +68,7 @@ pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
                 span: b.span,
                 section: b.section,
                 heading: matches!(b.kind, BlockKind::Heading { .. } | BlockKind::Title),
+                boilerplate: matches!(b.kind, BlockKind::Boilerplate),
             })
             .collect()
     };
@@ -80,6 +82,7 @@ pub fn find_in_text(text: &str) -> Vec<(Span, DateMention)> {
         span: Span::new(0, text.len()),
         section: None,
         heading: false,
+        boilerplate: false,
     };
     find_units(text, &[unit])
         .into_iter()
@@ -96,6 +99,9 @@ struct Unit {
     span: Span,
     section: Option<u32>,
     heading: bool,
+    /// Web-capture debris ("Retrieved 2022-02-10"): its dates are kept but
+    /// date nothing else.
+    boilerplate: bool,
 }
 
 fn find_units(text: &str, units: &[Unit]) -> Vec<Mention> {
@@ -175,12 +181,6 @@ impl Value {
         match self {
             Value::Date(d) | Value::Range(_, d) => Some(d.year),
             Value::NoYear { .. } | Value::NoYearRange { .. } => None,
-        }
-    }
-    fn end(&self) -> Option<EdtfDate> {
-        match *self {
-            Value::Date(d) | Value::Range(_, d) => Some(d),
-            _ => None,
         }
     }
 }
@@ -1157,11 +1157,13 @@ fn infer_years(text: &str, units: &[Unit], atoms: &mut [Atom]) {
     let dated: Vec<(usize, usize, i16)> = atoms
         .iter()
         .enumerate()
-        // A decade (185X) is too vague to date a day.
-        .filter(|(_, a)| {
-            a.value
-                .end()
-                .is_some_and(|d| d.unspecified_year_digits == 0)
+        // A decade (185X) or a span of years (1750–1775) is too vague to
+        // date a day.
+        .filter(|(_, a)| !units.get(a.unit).is_some_and(|u| u.boilerplate))
+        .filter(|(_, a)| match a.value {
+            Value::Date(d) => d.unspecified_year_digits == 0,
+            Value::Range(x, y) => x.year == y.year && x.unspecified_year_digits == 0,
+            _ => false,
         })
         .filter_map(|(i, a)| Some((i, a.unit, a.value.year()?)))
         .collect();
@@ -1412,6 +1414,20 @@ mod tests {
         assert_eq!(last.edtf, "1921-07-26");
         let why = last.inferred.as_deref().unwrap();
         assert!(why.contains("1921") && why.contains("heading"), "{why}");
+    }
+
+    #[test]
+    fn boilerplate_dates_date_nothing_else() {
+        let mut d = doc("Retrieved 2022-02-10 ¶ They met on 16 May.");
+        d.blocks[0].kind = BlockKind::Boilerplate;
+        let got: Vec<String> = find(&d, &[])
+            .into_iter()
+            .filter_map(|m| match m.kind {
+                MentionKind::Date(x) => Some(x.edtf),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(got, ["2022-02-10"]);
     }
 
     #[test]

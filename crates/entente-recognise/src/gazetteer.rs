@@ -91,7 +91,9 @@ impl Prefix2 {
         let b0 = bytes.get(pos).copied().unwrap_or(0);
         let b1 = bytes.get(pos + 1).copied().unwrap_or(0);
         let i = usize::from(b0) << 8 | usize::from(b1);
-        self.bits.get(i >> 6).is_some_and(|w| w >> (i & 63) & 1 == 1)
+        self.bits
+            .get(i >> 6)
+            .is_some_and(|w| w >> (i & 63) & 1 == 1)
     }
 }
 

@@ -285,14 +285,24 @@ pub(crate) fn tokens_where<'a>(text: &'a str, keep: impl Fn(&str) -> bool) -> Ve
     out
 }
 
+/// ASCII bytes that belong to a word.
+static ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'\'' || c == b'-' || c == b'.';
+        b += 1;
+    }
+    t
+};
+
 /// Whether the character at byte `i` belongs to a word, and its width.
+#[inline(always)]
 fn char_at(text: &str, bytes: &[u8], i: usize) -> (bool, usize) {
-    let b = bytes[i];
+    let b = bytes.get(i).copied().unwrap_or(b' ');
     if b < 0x80 {
-        return (
-            b.is_ascii_alphanumeric() || matches!(b, b'\'' | b'-' | b'.'),
-            1,
-        );
+        return (ASCII_WORD[usize::from(b)], 1);
     }
     match text.get(i..).and_then(|s| s.chars().next()) {
         Some(c) => (is_word_char(c), c.len_utf8()),
@@ -343,36 +353,31 @@ impl RoleMatch {
 
 /// Office and title words in text order, each standing alone: (start, end,
 /// canonical, is_office).
-fn role_matches(text: &str) -> Vec<(usize, usize, &'static str, bool)> {
+fn role_matches(text: &str, toks: &[Token]) -> Vec<(usize, usize, &'static str, bool)> {
     let names = &*NAMES;
     let mut out = Vec::new();
     if let Some(ac) = &names.ac {
         let bytes = text.as_bytes();
-        let mut pos = 0;
-        while pos < bytes.len() {
-            let (capital, width) = if bytes[pos] < 0x80 {
-                (bytes[pos].is_ascii_uppercase(), 1)
-            } else {
-                text.get(pos..)
-                    .and_then(|s| s.chars().next())
-                    .map_or((false, 1), |c| (c.is_uppercase(), c.len_utf8()))
-            };
-            if capital
-                && names.prefix.may_start(bytes, pos)
-                && gazetteer::boundary_before(text, pos)
+        // Capitalised roles start at a capitalised word, which the tokens
+        // already found; a role spans several tokens at most, so skipping
+        // tokens inside the last match keeps matches disjoint.
+        let mut after = 0;
+        for t in toks {
+            if t.start < after
+                || !t.word.chars().next().is_some_and(char::is_uppercase)
+                || !names.prefix.may_start(bytes, t.start)
             {
-                let input = Input::new(text).range(pos..).anchored(Anchored::Yes);
-                if let Some(m) = ac.try_find(input).ok().flatten() {
-                    if role_bounded(text, m.start(), m.end()) {
-                        if let Some(&(c, o)) = names.roles.get(m.pattern().as_usize()) {
-                            out.push((m.start(), m.end(), c, o));
-                            pos = m.end();
-                            continue;
-                        }
+                continue;
+            }
+            let input = Input::new(text).range(t.start..).anchored(Anchored::Yes);
+            if let Some(m) = ac.try_find(input).ok().flatten() {
+                if role_bounded(text, m.start(), m.end()) {
+                    if let Some(&(c, o)) = names.roles.get(m.pattern().as_usize()) {
+                        out.push((m.start(), m.end(), c, o));
+                        after = m.end();
                     }
                 }
             }
-            pos += width;
         }
     }
     if let Some(ac) = &names.lower_ac {
@@ -393,10 +398,10 @@ fn role_matches(text: &str) -> Vec<(usize, usize, &'static str, bool)> {
 
 /// The roles found in `text`, keyed by where the name they introduce
 /// starts, and the starts of all role words (which end a name run).
-fn roles(text: &str, hits: &[Hit]) -> (FxMap<usize, Role>, Vec<usize>) {
+fn roles(text: &str, hits: &[Hit], toks: &[Token]) -> (FxMap<usize, Role>, Vec<usize>) {
     let g = gazetteer();
     let mut out: FxMap<usize, Role> = FxMap::default();
-    let matches = role_matches(text);
+    let matches = role_matches(text, toks);
     let mut starts = Vec::with_capacity(matches.len());
     let polity_at_end = |end: usize| {
         let i = hits.partition_point(|h| h.span.end < end);
@@ -490,12 +495,12 @@ pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
 pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
     let g = gazetteer();
     let hits = g.scan_shared(text);
-    let (roles, role_words) = roles(text, &hits);
     // Lowercase words other than particles never start or continue a name;
     // dropping them keeps the token list short.
     let toks = tokens_where(text, |w| {
         w.chars().next().is_some_and(|c| !c.is_lowercase()) || is_particle(w)
     });
+    let (roles, role_words) = roles(text, &hits, &toks);
     let info = token_info(text, &toks, &hits, &roles, &role_words);
     let has = |k: usize, bit: u32| info.get(k).is_some_and(|f| f & bit != 0);
 
@@ -520,8 +525,9 @@ pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
                 // A role word that introduces the next name ends this one
                 // ("Augustus Baron de Cetto"); one at the end is a surname
                 // ("Maurice Bishop").
-                let introduces =
-                    has(k, ROLE_WORD) && has(k, JOIN_NEXT) && (has(k + 1, CAP) || has(k + 1, PARTICLE));
+                let introduces = has(k, ROLE_WORD)
+                    && has(k, JOIN_NEXT)
+                    && (has(k + 1, CAP) || has(k + 1, PARTICLE));
                 has(k, CAP)
                     && !has(k, NOT)
                     && !introduces
@@ -587,7 +593,8 @@ pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
                 continue;
             }
             let capital_next = has(n, JOIN_NEXT) && has(n + 1, CAP);
-            let capital_prev = n > 0 && has(n - 1, JOIN_NEXT) && has(n - 1, CAP) && !has(n - 1, NOT);
+            let capital_prev =
+                n > 0 && has(n - 1, JOIN_NEXT) && has(n - 1, CAP) && !has(n - 1, NOT);
             if capital_next || capital_prev || has(n, HIT) {
                 continue;
             }

@@ -31,12 +31,27 @@ pub struct PolityMention {
 /// assert_eq!(ids, ["FRA", "JPN"]);
 /// ```
 pub fn find(doc: &Document) -> Vec<Mention> {
-    find_in(&doc.text).into_iter().map(|(m, _)| m).collect()
+    find_text(&doc.text)
 }
 
 /// Finds polity mentions in a plain string; each mention comes with its
 /// [`PolityMention`] for callers that do not want to match on the kind.
 pub fn find_in(text: &str) -> Vec<(Mention, PolityMention)> {
+    find_text(text)
+        .into_iter()
+        .filter_map(|m| match &m.kind {
+            crate::MentionKind::Polity(p) => {
+                let p = p.clone();
+                Some((m, p))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The mentions alone: one allocation set per mention, which matters on
+/// texts where every sentence names a country.
+fn find_text(text: &str) -> Vec<Mention> {
     let g = gazetteer();
     let mut out = Vec::new();
     for hit in g.scan_shared(text).iter() {
@@ -68,14 +83,11 @@ pub fn find_in(text: &str) -> Vec<(Mention, PolityMention)> {
             form: hit.span.slice(text).to_string(),
             adjectival,
         };
-        out.push((
-            Mention {
-                span: hit.span,
-                kind: crate::MentionKind::Polity(pm.clone()),
-                confidence,
-            },
-            pm,
-        ));
+        out.push(Mention {
+            span: hit.span,
+            kind: crate::MentionKind::Polity(pm),
+            confidence,
+        });
     }
     out
 }
