@@ -302,6 +302,16 @@ fn trim_description(s: &str) -> usize {
     s.len()
 }
 
+/// The words between a name and a date that hang the date on the name:
+/// a participle and a preposition ("announced at the end of", "adopted in").
+fn participle_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^,?\s+[a-z]+ed\s+(?:at|in|on)(?:\s+the\s+(?:end|start|beginning|middle)\s+of)?\s+$").ok()
+    })
+    .as_ref()
+}
+
 fn place_fallback_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
@@ -358,7 +368,10 @@ impl<'a> Engine<'a> {
                         BlockKind::Title => Some(0),
                         _ => None,
                     }),
-                    boilerplate: block.is_some_and(|b| matches!(b.kind, BlockKind::Boilerplate)),
+                    // Infobox lines are read as structure, not as prose.
+                    boilerplate: block.is_some_and(|b| {
+                        matches!(b.kind, BlockKind::Boilerplate | BlockKind::KeyValue { .. })
+                    }),
                 }
             })
             .collect();
@@ -711,6 +724,23 @@ impl<'a> Engine<'a> {
         format!("{} {}", quals.join(" "), inst).trim().to_string()
     }
 
+    fn attach_participle_date(&mut self, name: Span) {
+        let Some(re) = participle_re() else { return };
+        let Some(next) = self
+            .rec
+            .mentions
+            .iter()
+            .find(|d| d.span.start >= name.end && d.span.start <= name.end + 48 && date_of(d).is_some())
+        else {
+            return;
+        };
+        let gap = self.text(Span::new(name.end, next.span.start));
+        // "..., signed in 1850": a trigger of its own dates its own claim.
+        if re.is_match(gap) && self.lex.hits(gap).is_empty() {
+            self.name_dates.push(next.span);
+        }
+    }
+
     /// Corrects a mention's reading where the text shows more: a bare
     /// instrument word ("Treaty") is an anaphor, and only a capitalised
     /// ordinal ("the First Treaty", not "the first treaty Korea signed")
@@ -748,6 +778,10 @@ impl<'a> Engine<'a> {
                 end -= 1;
             }
             let with_next = self.text(Span::new(m.span.start, end.max(m.span.start)));
+            // "the Roadmap ... announced at the end of 2023": a date hung on
+            // a name by a participle is that instrument's, not the date of
+            // whatever else the sentence reports.
+            self.attach_participle_date(m.span);
             if self.lex.not_agreement(&a.name) || self.lex.not_agreement(with_next) {
                 continue;
             }
@@ -1413,6 +1447,10 @@ impl Engine<'_> {
                 continue;
             }
             let pred = h.predicate.clone();
+            if pred == "led_to" {
+                self.led_to(s, trig, &rule_id, prec);
+                continue;
+            }
             let Some((e, factor, _)) = self.what(i, s, trig, zone, &pred) else {
                 continue;
             };
@@ -1431,34 +1469,18 @@ impl Engine<'_> {
                         conf,
                     );
                 }
-                "led_to" => {
-                    let target = self
-                        .entities_in(Span::new(trig.end, s.span.end))
-                        .into_iter()
-                        .min_by_key(|(sp, _)| sp.start);
-                    if let Some((tspan, t)) = target {
-                        if t != e {
-                            let name = self.entities.get(t).map(|x| x.name.clone());
-                            self.push(
-                                subject,
-                                "led_to",
-                                json!({"target": agreement_key(t), "name": name}),
-                                None,
-                                s.span,
-                                trig,
-                                &rule_id,
-                                prec * distance_factor(dist(&tspan, &trig)),
-                            );
-                        }
-                    }
-                }
                 _ => self.lifecycle(s, &pred, &subject, trig, zone, &rule_id, conf),
             }
         }
         // Provisions: kinds cued in a sentence about an agreement.
         let provs = self.lex.provisions_in(text);
-        if !provs.is_empty() {
-            let first = Span::new(s.span.start + provs[0].1, s.span.start + provs[0].2);
+        let groups = self.regions_by_beneficiary(s.span);
+        let listed = groups.len() >= 2 || (groups.len() == 1 && secret_here);
+        if !provs.is_empty() || listed {
+            let first = provs
+                .first()
+                .map(|p| Span::new(s.span.start + p.1, s.span.start + p.2))
+                .unwrap_or(s.span);
             if let Some((e, factor, _)) = self.what(i, s, first, s.span, "provision") {
                 let regions: Vec<String> = self
                     .rec
@@ -1468,7 +1490,24 @@ impl Engine<'_> {
                         _ => None,
                     })
                     .collect();
+                // "A, B and C for X, and D for Y": regions grouped by the
+                // polity each list is for.
                 let mut seen: Vec<String> = Vec::new();
+                if listed {
+                    for (beneficiary, regions) in &groups {
+                        self.push(
+                            agreement_key(e),
+                            "provision",
+                            json!({"kind": "sphere_of_influence", "secret": secret_here, "regions": regions, "beneficiary": beneficiary}),
+                            None,
+                            s.span,
+                            s.span,
+                            "provision.regions-for",
+                            0.7 * factor,
+                        );
+                    }
+                    seen.push("sphere_of_influence".to_string());
+                }
                 for (kind, a, b) in provs {
                     if seen.contains(&kind) {
                         continue;
@@ -1885,11 +1924,81 @@ impl Engine<'_> {
         }
     }
 
-    /// The last date of the nearest of the two sentences before, within the
+    /// "X contributed to Y": the target is the agreement after the trigger;
+    /// the source the one before it, else the paragraph's, the section's or
+    /// the document's.
+    fn led_to(&mut self, s: &SentInfo, trig: Span, rule: &str, prec: f32) {
+        let Some((tspan, t)) = self
+            .entities_in(Span::new(trig.end, s.span.end))
+            .into_iter()
+            .min_by_key(|(sp, _)| sp.start)
+        else {
+            return;
+        };
+        let before = self
+            .entities_in(Span::new(s.span.start, trig.start))
+            .into_iter()
+            .max_by_key(|(sp, _)| sp.end)
+            .map(|(sp, e)| (e, distance_factor(dist(&sp, &trig))));
+        let source = before
+            .or_else(|| s.block.and_then(|b| self.block_entity.get(&b).copied()).map(|e| (e, SECTION_FACTOR)))
+            .filter(|(e, _)| *e != t)
+            .or_else(|| s.section.and_then(|x| self.section_entity.get(&x).copied()).map(|e| (e, SECTION_FACTOR)))
+            .filter(|(e, _)| *e != t)
+            .or_else(|| self.main.map(|e| (e, DOCUMENT_FACTOR)))
+            .filter(|(e, _)| *e != t);
+        let Some((e, factor)) = source else { return };
+        let name = self.entities.get(t).map(|x| x.name.clone());
+        self.push(
+            agreement_key(e),
+            "led_to",
+            json!({"target": agreement_key(t), "name": name}),
+            None,
+            s.span,
+            trig,
+            rule,
+            prec * factor * distance_factor(dist(&tspan, &trig)),
+        );
+    }
+
+    /// Regions listed "for" a polity: each run of region mentions followed
+    /// by "for X" goes to X.
+    fn regions_by_beneficiary(&self, span: Span) -> Vec<(Value, Vec<String>)> {
+        let mut out: Vec<(Value, Vec<String>)> = Vec::new();
+        let mut pending: Vec<String> = Vec::new();
+        let mut last_end = span.start;
+        for m in self.rec.mentions_in(span) {
+            match &m.kind {
+                MentionKind::Place(p) if p.category != "city" => {
+                    pending.push(p.name.clone());
+                    last_end = m.span.end;
+                }
+                MentionKind::Polity(p) if !pending.is_empty() => {
+                    let gap = self.text(Span::new(last_end, m.span.start)).trim().to_lowercase();
+                    let after = self.text(Span::new(m.span.end, (m.span.end + 5).min(span.end)));
+                    if gap == "for" || gap == "to" {
+                        out.push((polity_value(p), std::mem::take(&mut pending)));
+                    } else if !p.adjectival
+                        && (gap == "," || gap == "and")
+                        && (after.starts_with(',') || after.starts_with(" and"))
+                    {
+                        // A polity inside a list of regions ("Manchuria,
+                        // Mongolia and Fukien") is one of the regions.
+                        pending.push(p.name.clone());
+                        last_end = m.span.end;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The last date of the nearest of the three sentences before, within the
     /// same section: "The sessions, held during this visit" takes the date
     /// of the visit.
     fn previous_date(&self, i: usize, s: &SentInfo) -> Option<String> {
-        for back in 1..=2 {
+        for back in 1..=3 {
             let prev = self.sents.get(i.checked_sub(back)?)?;
             if prev.heading || prev.section != s.section {
                 return None;
@@ -1910,7 +2019,7 @@ impl Engine<'_> {
     fn indicators(&mut self, s: &SentInfo) {
         let text = self.text(s.span);
         let lex = self.lex;
-        for r in &lex.indicators {
+        for r in lex.indicators_in(text) {
             for c in r.re.captures_iter(text) {
                 let Some(v) = c.name("value") else { continue };
                 let Ok(mut value) = v.as_str().replace(',', "").parse::<f64>() else {

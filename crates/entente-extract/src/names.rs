@@ -114,6 +114,14 @@ fn ordinal(w: &str) -> Option<u32> {
 /// then anaphors that do not overlap a name.
 pub fn find(text: &str, base: usize) -> Vec<Mention> {
     let Some(f) = finder() else { return Vec::new() };
+    // Most paragraphs name no instrument: a plain substring test is far
+    // cheaper than the name pattern.
+    let lower = text.to_lowercase();
+    if !f.instruments.iter().any(|(w, _)| lower.contains(w.as_str()))
+        && !lower.contains("treaties")
+    {
+        return Vec::new();
+    }
     let mut out: Vec<Mention> = Vec::new();
     for m in f.name.find_iter(text) {
         let mut s = m.as_str();
@@ -135,7 +143,8 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
         // "the Yalta Agreement of February 1945": a month ends the name.
         if let Some(i) = MONTHS
             .iter()
-            .filter_map(|m| s.find(&format!(" of {m}")))
+            .flat_map(|m| [" of ", " on ", " in "].map(|p| s.find(&format!("{p}{m}"))))
+            .flatten()
             .min()
         {
             s = s.get(..i).unwrap_or(s);

@@ -10,6 +10,7 @@ fn main() {
     let mut verbose = false;
     let mut show = String::new();
     let mut all_text = String::new();
+    let mut texts: Vec<String> = Vec::new();
     let (mut pl_gold, mut pl_found, mut pe_gold, mut pe_found) = (0, 0, 0, 0);
     let mut unknown = 0;
     let mut bytes_total = 0usize;
@@ -36,6 +37,7 @@ fn main() {
             }
         };
         all_text.push_str(&doc.text);
+        texts.push(doc.text.clone());
         all_text.push_str("\n\n");
         let t = std::time::Instant::now();
         let places: Vec<_> = place::find_in(&doc.text);
@@ -103,6 +105,35 @@ fn main() {
     let _ = place::find_in("warm up Paris");
     let _ = entente_recognise::agreement::find_in("warm up Treaty");
     let all_text = all_text.repeat(10);
+    if show == "per-doc" {
+        // Document by document, as `recognise()` sees them, after warm-up.
+        let total: usize = texts.iter().map(String::len).sum();
+        for (name, f) in [
+            (
+                "polity",
+                &(|t: &str| polity::find_in(t).len()) as &dyn Fn(&str) -> usize,
+            ),
+            ("place", &|t: &str| place::find_in(t).len()),
+            ("person", &|t: &str| person::find_in(t).len()),
+            ("agreement", &|t: &str| {
+                entente_recognise::agreement::find_in(t).len()
+            }),
+        ] {
+            let t = std::time::Instant::now();
+            let mut n = 0;
+            for _ in 0..10 {
+                for text in &texts {
+                    n += f(text);
+                }
+            }
+            let secs = t.elapsed().as_secs_f64();
+            println!(
+                "{name:10} {n:8} mentions {:.1} MB/s",
+                10.0 * total as f64 / 1e6 / secs
+            );
+        }
+        return;
+    }
     if show == "perf-base" {
         return;
     }

@@ -172,6 +172,9 @@ fn name_word(word: &str) -> bool {
 /// dash joining a compound ("Root–Takahira").
 fn joined(text: &str, a: &Token, b: &Token) -> bool {
     let gap = text.get(a.end..b.start).unwrap_or("x");
+    if gap == " " {
+        return true;
+    }
     if matches!(gap, "-" | "–" | "—" | "‐") {
         return true;
     }
@@ -375,6 +378,11 @@ fn latin_name(
             .map(|h| h.span.end)
     };
     let is_hit_start = |pos: usize| hit_end(pos).is_some();
+    let is_polity_start = |pos: usize| {
+        let i = hits.partition_point(|h| h.span.start < pos);
+        hits.get(i)
+            .is_some_and(|h| h.span.start == pos && matches!(h.target, Target::Polity { .. }))
+    };
 
     // Grow left over capitalised modifiers, polity compounds, ordinals and a year.
     let mut left = ti;
@@ -405,7 +413,35 @@ fn latin_name(
             left -= 1;
             continue;
         }
+        // "the Korean treaty of 1883", "a Franco-Japanese agreement": a
+        // polity before a lowercase instrument names the agreement by its
+        // parties.
+        if !cap && is_polity_start(prev.start) {
+            proper = true;
+            left -= 1;
+            continue;
+        }
         break;
+    }
+    // "North Atlantic Treaty Organization" is a body, not an agreement.
+    if text
+        .get(end..)
+        .is_some_and(|n| n.starts_with(" Organization") || n.starts_with(" Organisation"))
+    {
+        return None;
+    }
+    // "treaty ports", "treaty powers": the instrument word is a modifier.
+    if !cap {
+        let next = text.get(end..).unwrap_or("");
+        if ["port", "ports", "power", "powers", "system"]
+            .iter()
+            .any(|w| {
+                next.strip_prefix(' ')
+                    .is_some_and(|n| n.starts_with(w) && gazetteer::boundary_after(n, w.len()))
+            })
+        {
+            return None;
+        }
     }
 
     // Grow right: "of Portsmouth", "of Peace and Amity", "of 1907",
@@ -427,6 +463,11 @@ fn latin_name(
             break;
         }
         let w = t.word;
+        // "Treaty, the United States ...": after a comma only a new name
+        // word or "and" continues a list of subjects.
+        if comma && CONNECTORS.contains(&w) && w != "and" {
+            break;
+        }
         if cap {
             if CONNECTORS.contains(&w) {
                 pending = true;
@@ -625,11 +666,29 @@ mod tests {
     }
 
     #[test]
+    fn lowercase_names_with_parties() {
+        let ms = find_in("the Korean treaty of 1883 and the treaty ports");
+        assert_eq!(ms.len(), 1, "{ms:?}");
+        assert_eq!(ms[0].1.name, "Korean treaty of 1883");
+        assert_eq!(ms[0].1.polities, ["KOE"]);
+        assert_eq!(ms[0].1.year, Some(1883));
+        assert!(!ms[0].1.reference);
+        let ms = find_in("the second Russo-Japanese agreement");
+        assert_eq!(ms[0].1.ordinal, Some(2));
+        assert_eq!(ms[0].1.polities, ["RUS", "JPN"]);
+    }
+
+    #[test]
     fn parties_after_and_are_not_in_the_name() {
         let ms = find_in("the Treaty of Amity with the United States");
         assert_eq!(ms[0].1.name, "Treaty of Amity");
         let ms = find_in("the Charter of the United Nations");
         assert_eq!(ms[0].1.name, "Charter of the United Nations");
+        let ms = find_in("the Treaty on the Final Settlement with Germany");
+        assert_eq!(ms[0].1.name, "Treaty on the Final Settlement");
+        assert!(find_in("the North Atlantic Treaty Organization").is_empty());
+        let ms = find_in("the Treaty, the United States said");
+        assert!(ms[0].1.reference);
         let ms = find_in("the Treaty of the United States and Spain");
         assert_eq!(ms[0].1.name, "Treaty of the United States");
         let ms = find_in("the Treaty of Portsmouth and Japan");

@@ -233,13 +233,19 @@ pub(crate) struct Token<'a> {
 
 /// The words of `text`, in order.
 pub(crate) fn tokens(text: &str) -> Vec<Token<'_>> {
-    tokens_where(text, |_| true)
+    tokens_where(text, usize::MAX, |_| true)
 }
 
 /// The words of `text` for which `keep` holds. Dropped words still separate
 /// the kept ones: two kept tokens are only [`joined`] when nothing but spaces
-/// lies between them.
-pub(crate) fn tokens_where<'a>(text: &'a str, keep: impl Fn(&str) -> bool) -> Vec<Token<'a>> {
+/// lies between them. Words that start with an ASCII lowercase letter and are
+/// longer than `max_lower` bytes are dropped without a look, which spares most
+/// of the work when only names are wanted.
+pub(crate) fn tokens_where<'a>(
+    text: &'a str,
+    max_lower: usize,
+    keep: impl Fn(&str) -> bool,
+) -> Vec<Token<'a>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -257,6 +263,9 @@ pub(crate) fn tokens_where<'a>(text: &'a str, keep: impl Fn(&str) -> bool) -> Ve
                 break;
             }
             i += width;
+        }
+        if bytes[s].is_ascii_lowercase() && i - s > max_lower {
+            continue;
         }
         let mut raw = text.get(s..i).unwrap_or("");
         // A possessive is not part of the name ("Napoleon’s army").
@@ -314,6 +323,9 @@ fn char_at(text: &str, bytes: &[u8], i: usize) -> (bool, usize) {
 /// break (a wrapped line), or ", " before a suffix ("Jones, Jr.").
 fn joined(text: &str, a: &Token, b: &Token) -> bool {
     let gap = text.get(a.end..b.start).unwrap_or("x");
+    if gap == " " {
+        return true;
+    }
     if gap.is_empty() {
         return false;
     }
@@ -398,9 +410,10 @@ fn role_matches(text: &str, toks: &[Token]) -> Vec<(usize, usize, &'static str, 
 
 /// The roles found in `text`, keyed by where the name they introduce
 /// starts, and the starts of all role words (which end a name run).
-fn roles(text: &str, hits: &[Hit], toks: &[Token]) -> (FxMap<usize, Role>, Vec<usize>) {
+fn roles(text: &str, hits: &[Hit], toks: &[Token]) -> Roles {
     let g = gazetteer();
     let mut out: FxMap<usize, Role> = FxMap::default();
+    let mut after: FxMap<usize, Role> = FxMap::default();
     let matches = role_matches(text, toks);
     let mut starts = Vec::with_capacity(matches.len());
     let polity_at_end = |end: usize| {
@@ -437,6 +450,14 @@ fn roles(text: &str, hits: &[Hit], toks: &[Token]) -> (FxMap<usize, Role>, Vec<u
                 .filter(|&e| text.get(e..m.start()) == Some(" "))
                 .and_then(polity_at_end);
         }
+        // Where an apposition's office phrase starts: "the Japanese
+        // Ambassador" begins at the adjective.
+        let phrase_start = if role.polity.is_some() {
+            let i = hits.partition_point(|h| h.span.end < m.start() - 1);
+            hits.get(i).map_or(m.start(), |h| h.span.start)
+        } else {
+            m.start()
+        };
         let mut pos = m.end();
         // "President-elect Garfield".
         for suffix in ["-elect", "-designate"] {
@@ -458,6 +479,24 @@ fn roles(text: &str, hits: &[Hit], toks: &[Token]) -> (FxMap<usize, Role>, Vec<u
                 }
             }
         }
+        // "Motono Ichirō, the Japanese Ambassador": the office follows the
+        // name it belongs to.
+        if is_office {
+            let before = text.get(..phrase_start).unwrap_or("");
+            for lead in [", the ", ", a ", ", "] {
+                if before.ends_with(lead) {
+                    after.insert(
+                        phrase_start - lead.len(),
+                        Role {
+                            office: Some(canonical.to_string()),
+                            title: None,
+                            polity: role.polity.clone(),
+                        },
+                    );
+                    break;
+                }
+            }
+        }
         // "to Japan": the host country, not the office's polity.
         if text.get(pos..pos + 4) == Some(" to ") {
             if let Some(h) = hit_at_start(pos + 4) {
@@ -471,7 +510,21 @@ fn roles(text: &str, hits: &[Hit], toks: &[Token]) -> (FxMap<usize, Role>, Vec<u
             }
         }
     }
-    (out, starts)
+    Roles {
+        before: out,
+        after,
+        starts,
+    }
+}
+
+/// What [`roles`] found.
+struct Roles {
+    /// Roles before a name, keyed by where the name starts.
+    before: FxMap<usize, Role>,
+    /// Roles in apposition after a name, keyed by where the name ends.
+    after: FxMap<usize, Role>,
+    /// Starts of all office and title words, in order.
+    starts: Vec<usize>,
 }
 
 /// Finds person mentions in the document. Works on the whole text, so it does
@@ -497,14 +550,19 @@ pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
     let hits = g.scan_shared(text);
     // Lowercase words other than particles never start or continue a name;
     // dropping them keeps the token list short.
-    let toks = tokens_where(text, |w| {
+    // Particles are at most five bytes long ("della").
+    let toks = tokens_where(text, 5, |w| {
         w.chars().next().is_some_and(|c| !c.is_lowercase()) || is_particle(w)
     });
-    let (roles, role_words) = roles(text, &hits, &toks);
+    let Roles {
+        before: roles,
+        after: appositions,
+        starts: role_words,
+    } = roles(text, &hits, &toks);
     let info = token_info(text, &toks, &hits, &roles, &role_words);
     let has = |k: usize, bit: u32| info.get(k).is_some_and(|f| f & bit != 0);
 
-    let mut ids: FxMap<String, u32> = FxMap::default();
+    let mut people = People::default();
     let mut found: Vec<(Span, PersonMention, f32, bool)> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -548,10 +606,13 @@ pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
             let run = &toks[i + skip..=j];
             if let (Some(first), Some(last)) = (run.first(), run.last()) {
                 let span = Span::new(first.start, last.end);
-                let key = family_key(run);
-                let next = ids.len() as u32;
-                let person = *ids.entry(key).or_insert(next);
-                let role = roles.get(&first.start).cloned().unwrap_or_default();
+                let (family, given) = name_parts(run);
+                let person = people.link(family, given);
+                let role = roles
+                    .get(&first.start)
+                    .or_else(|| appositions.get(&last.end))
+                    .cloned()
+                    .unwrap_or_default();
                 found.push((
                     span,
                     PersonMention {
@@ -572,18 +633,35 @@ pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
     }
 
     // A lone surname after a full name in the same document is that person.
-    let multi: FxSet<u32> = found.iter().filter(|f| f.3).map(|f| f.1.person).collect();
-    let surnames: FxMap<String, u32> = ids
-        .into_iter()
-        .filter(|(k, v)| multi.contains(v) && !k.contains(' '))
-        .collect();
+    // Family name -> the full-name mentions using it, in text order; a lone
+    // surname goes to the person named last before it.
+    let mut surnames: FxMap<String, Vec<(usize, u32)>> = FxMap::default();
+    for f in found.iter().filter(|f| f.3) {
+        if let Some(family) = people.family(f.1.person) {
+            if !family.contains(' ') {
+                surnames
+                    .entry(family.to_string())
+                    .or_default()
+                    .push((f.0.start, f.1.person));
+            }
+        }
+    }
     if !surnames.is_empty() {
         let mut extra = Vec::new();
         for (n, t) in toks.iter().enumerate() {
             if !has(n, CAP) {
                 continue;
             }
-            let Some(&person) = surnames.get(t.word) else {
+            let Some(candidates) = surnames.get(t.word) else {
+                continue;
+            };
+            let Some(person) = candidates
+                .iter()
+                .rev()
+                .find(|&&(start, _)| start < t.start)
+                .or(candidates.first())
+                .map(|&(_, p)| p)
+            else {
                 continue;
             };
             // `found` is still in text order here: the covering name, if any,
@@ -768,31 +846,88 @@ fn judge(run: &[u32]) -> Option<(usize, f32)> {
     None
 }
 
-/// The key that links forms of one name: the family name (the last word, or
-/// the first for East Asian family-first order), or the whole name for a
-/// regnal name ("George III") or a single word.
-fn family_key(run: &[Token]) -> String {
+/// The people of one document: each id's family name and first given name.
+#[derive(Debug, Default)]
+struct People {
+    list: Vec<(String, Option<String>)>,
+    by_family: FxMap<String, Vec<u32>>,
+}
+
+impl People {
+    /// The id for a name: an earlier person with the same family name and a
+    /// compatible given name ("Pichon" and "Stéphen Pichon"; "T. Roosevelt"
+    /// and "Theodore Roosevelt"), else a new one ("Franklin Roosevelt" is
+    /// not "Theodore Roosevelt").
+    fn link(&mut self, family: String, given: Option<String>) -> u32 {
+        let compatible = |a: &Option<String>, b: &Option<String>| match (a, b) {
+            (Some(a), Some(b)) => {
+                a == b || {
+                    // An initial matches a name with that first letter.
+                    let (x, y) = (a.trim_end_matches('.'), b.trim_end_matches('.'));
+                    (x.chars().count() == 1 || y.chars().count() == 1)
+                        && x.chars().next() == y.chars().next()
+                }
+            }
+            _ => true,
+        };
+        if let Some(ids) = self.by_family.get(&family) {
+            // The latest compatible person wins.
+            for &id in ids.iter().rev() {
+                let Some(entry) = self.list.get_mut(id as usize) else {
+                    continue;
+                };
+                if compatible(&entry.1, &given) {
+                    if entry.1.is_none() {
+                        entry.1 = given;
+                    }
+                    return id;
+                }
+            }
+        }
+        let id = self.list.len() as u32;
+        self.by_family.entry(family.clone()).or_default().push(id);
+        self.list.push((family, given));
+        id
+    }
+
+    fn family(&self, id: u32) -> Option<&str> {
+        self.list.get(id as usize).map(|(f, _)| f.as_str())
+    }
+}
+
+/// The parts that link forms of one name: the family name (the last word, or
+/// the first for East Asian family-first order, or the whole name for a
+/// regnal name such as "George III") and the first given name or initial.
+fn name_parts(run: &[Token]) -> (String, Option<String>) {
     let words: Vec<&str> = run.iter().map(|t| t.word).collect();
     if words.last().is_some_and(|w| is_roman(w)) {
-        return words.join(" ");
+        return (words.join(" "), None);
     }
     let core: Vec<&str> = words
         .iter()
         .copied()
-        .filter(|w| !is_suffix(w) && !is_initial(w) && !is_particle(w))
+        .filter(|w| !is_suffix(w) && !is_particle(w))
         .collect();
-    match core.as_slice() {
-        [] => words.join(" "),
-        [one] => one.to_string(),
+    let full: Vec<&str> = core.iter().copied().filter(|w| !is_initial(w)).collect();
+    match full.as_slice() {
+        [] => (words.join(" "), None),
+        [one] => {
+            // "J. Adams": the initial is the given name.
+            let given = core
+                .first()
+                .filter(|w| is_initial(w))
+                .map(|w| w.to_string());
+            (one.to_string(), given)
+        }
         [first, .., last] => {
             let names = &*NAMES;
             let family_first = names.ea_family.contains(first)
                 && !names.given.contains(first)
                 && !names.ea_family.contains(last);
             if family_first || (names.ea_given.contains(last) && !names.ea_given.contains(first)) {
-                first.to_string()
+                (first.to_string(), Some(last.to_string()))
             } else {
-                last.to_string()
+                (last.to_string(), core.first().map(|w| w.to_string()))
             }
         }
     }
@@ -853,6 +988,16 @@ mod tests {
     }
 
     #[test]
+    fn different_given_names_are_different_people() {
+        let text = "Theodore Roosevelt and Franklin Roosevelt; later T. Roosevelt, then Roosevelt.";
+        let ids: Vec<u32> = find_in(text).iter().map(|(_, p)| p.person).collect();
+        assert_eq!(ids.len(), 4, "{ids:?}");
+        assert_ne!(ids[0], ids[1]);
+        assert_eq!(ids[2], ids[0]);
+        assert_eq!(ids[3], ids[0]);
+    }
+
+    #[test]
     fn east_asian_order_links_family_name() {
         let text = "Ambassador Motono Ichirō arrived; Motono then signed.";
         let ms = find_in(text);
@@ -888,6 +1033,25 @@ mod tests {
             ["Hajji Ali"]
         );
         assert_eq!(names("Napoleon’s army"), ["Napoleon"]);
+    }
+
+    #[test]
+    fn office_in_apposition() {
+        let ms = find_in("signed by Wilhelm Aster, the Foreign Minister, and Taro Kono, the Japanese Ambassador in Paris.");
+        let got: Vec<_> = ms
+            .iter()
+            .map(|(_, p)| (p.name.as_str(), p.office.as_deref(), p.polity.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Wilhelm Aster", Some("Foreign Minister"), None),
+                ("Taro Kono", Some("Ambassador"), Some("JPN"))
+            ]
+        );
+        let ms = find_in("and Peter Orlin, the Minister of Foreign Affairs of Russia, agreed");
+        assert_eq!(ms[0].1.office.as_deref(), Some("Foreign Minister"));
+        assert_eq!(ms[0].1.polity.as_deref(), Some("RUS"));
     }
 
     #[test]

@@ -153,6 +153,22 @@ mod tests {
     }
 
     #[test]
+    fn japanese_compounds() {
+        for (text, want) in [
+            ("日仏協約", ["JPN@日", "FRA@仏"]),
+            ("日英同盟", ["JPN@日", "GBR@英"]),
+            ("日米", ["JPN@日", "USA@米"]),
+            ("日清戦争", ["JPN@日", "CHN@清"]),
+            ("日韓協約", ["JPN@日", "KOE@韓"]),
+        ] {
+            assert_eq!(ids(text), want, "{text}");
+        }
+        // One-character forms alone are ordinary words.
+        assert!(ids("本日は晴れ").is_empty());
+        assert_eq!(ids("ロシアと英国"), ["RUS@ロシア", "GBR@英国"]);
+    }
+
+    #[test]
     fn indo_needs_a_polity_after_the_dash() {
         assert_eq!(ids("Indo-European languages"), Vec::<String>::new());
         assert_eq!(ids("Indo-Pakistani talks"), ["IND@Indo", "PAK@Pakistani"]);

@@ -13,7 +13,6 @@ use entente_extract::facts::PolityRef;
 use entente_query::dyad::agreement_entries;
 use entente_query::polities::resolve;
 use entente_query::time::{parse_day, Day};
-use entente_query::Base;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -49,7 +48,11 @@ pub(crate) fn day_param(m: &HashMap<String, String>, name: &str) -> Result<Day, 
 
 /// A boolean flag: absent, empty, `true/false`, `1/0`, `yes/no`, `on/off`.
 pub(crate) fn flag(m: &HashMap<String, String>, name: &str) -> Result<bool, WebError> {
-    match m.get(name).map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+    match m
+        .get(name)
+        .map(|s| s.trim().to_ascii_lowercase())
+        .as_deref()
+    {
         None | Some("") | Some("false") | Some("0") | Some("no") | Some("off") => Ok(false),
         Some("true") | Some("1") | Some("yes") | Some("on") => Ok(true),
         Some(other) => Err(WebError::BadRequest(format!(
@@ -84,9 +87,9 @@ pub(crate) struct AgreementRow<'a> {
 
 pub(crate) async fn agreements(State(app): State<App>) -> Response {
     let snap = app.snapshot();
-    let base = Base::new(&snap.kb);
+    let base = snap.base();
     let rows: Vec<AgreementRow<'_>> = snap
-        .kb
+        .kb()
         .agreements
         .iter()
         .zip(&base.prepared)
@@ -113,8 +116,8 @@ pub(crate) async fn agreement(
 ) -> Result<Response, WebError> {
     let id = path_param(id)?;
     let snap = app.snapshot();
-    let base = Base::new(&snap.kb);
-    let Some((i, a)) = find_agreement(&snap.kb, &id) else {
+    let base = snap.base();
+    let Some((i, a)) = find_agreement(snap.kb(), &id) else {
         return Err(WebError::NotFound(format!("no agreement matches {id:?}")));
     };
     let kind = base.prepared.get(i).map_or("agreement", |p| p.kind);
@@ -142,7 +145,7 @@ pub(crate) async fn asof(State(app): State<App>, p: Params) -> Result<Response, 
     let day = day_param(&m, "date")?;
     let public = flag(&m, "public")?;
     let snap = app.snapshot();
-    Ok(Json(Base::new(&snap.kb).asof(day, public)).into_response())
+    Ok(Json(snap.base().asof(day, public)).into_response())
 }
 
 pub(crate) async fn spheres(State(app): State<App>, p: Params) -> Result<Response, WebError> {
@@ -150,27 +153,27 @@ pub(crate) async fn spheres(State(app): State<App>, p: Params) -> Result<Respons
     let day = day_param(&m, "at")?;
     let public = flag(&m, "public")?;
     let snap = app.snapshot();
-    Ok(Json(Base::new(&snap.kb).spheres(day, public)).into_response())
+    Ok(Json(snap.base().spheres(day, public)).into_response())
 }
 
 pub(crate) async fn network(State(app): State<App>, p: Params) -> Result<Response, WebError> {
     let m = params(p)?;
     let day = day_param(&m, "at")?;
     let snap = app.snapshot();
-    Ok(Json(Base::new(&snap.kb).network(day)).into_response())
+    Ok(Json(snap.base().network(day)).into_response())
 }
 
 pub(crate) async fn dyad(State(app): State<App>, p: Params) -> Result<Response, WebError> {
     let m = params(p)?;
     let (a, b) = (required(&m, "a")?, required(&m, "b")?);
     let snap = app.snapshot();
-    let (pa, pb) = (polity(&snap.kb, a)?, polity(&snap.kb, b)?);
-    Ok(Json(Base::new(&snap.kb).dyad(&pa, &pb)).into_response())
+    let (pa, pb) = (polity(snap.kb(), a)?, polity(snap.kb(), b)?);
+    Ok(Json(snap.base().dyad(&pa, &pb)).into_response())
 }
 
 pub(crate) async fn conflicts(State(app): State<App>) -> Response {
     let snap = app.snapshot();
-    Json(Base::new(&snap.kb).conflicts()).into_response()
+    Json(snap.base().conflicts()).into_response()
 }
 
 /// One passage of `/api/search`, in the shape `entente search --format

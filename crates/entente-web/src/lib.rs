@@ -36,7 +36,8 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 use entente_extract::resolve::KnowledgeBase;
-use entente_query::time::{DayRange, Day};
+use entente_query::time::{Day, DayRange};
+use entente_query::Base;
 use entente_store::{DocInfo, Store};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -91,10 +92,22 @@ impl Default for Options {
     }
 }
 
+self_cell::self_cell!(
+    /// The knowledge base with its query index ([`Base`]), which borrows
+    /// it: prepared once per build rather than once per request, since
+    /// preparing dominates the cost of a small query.
+    pub(crate) struct Prepared {
+        owner: KnowledgeBase,
+        #[covariant]
+        dependent: Base,
+    }
+    impl {Debug}
+);
+
 /// What one build of the knowledge base gives the handlers.
 #[derive(Debug)]
 pub(crate) struct Snapshot {
-    pub kb: KnowledgeBase,
+    prepared: Prepared,
     pub docs: Vec<DocInfo>,
     /// `(document, quoted sentence)` → byte offset of the sentence, so a
     /// citation (which carries only its quote) can link to its place.
@@ -148,10 +161,22 @@ fn build_snapshot(store: &Store, hooks: &Hooks) -> Result<Snapshot, WebError> {
     }
     Ok(Snapshot {
         days: day_span(&kb),
-        kb,
+        prepared: Prepared::new(kb, |kb| Base::new(kb)),
         docs,
         sentence_at,
     })
+}
+
+impl Snapshot {
+    /// The merged knowledge base.
+    pub(crate) fn kb(&self) -> &KnowledgeBase {
+        self.prepared.borrow_owner()
+    }
+
+    /// The knowledge base prepared for temporal queries.
+    pub(crate) fn base(&self) -> &Base<'_> {
+        self.prepared.borrow_dependent()
+    }
 }
 
 /// The days worth showing on the slider: from a year before the first dated
@@ -273,10 +298,7 @@ impl App {
             .route("/api/search", get(api::search))
             .route("/api/documents/{id}", get(api::document));
         api = if self.writable() {
-            api.route(
-                "/api/documents",
-                get(api::documents).post(api::upload),
-            )
+            api.route("/api/documents", get(api::documents).post(api::upload))
         } else {
             api.route("/api/documents", get(api::documents))
         };

@@ -13,7 +13,6 @@ use entente_extract::resolve::Cited;
 use entente_query::base::polity_key;
 use entente_query::dyad::agreement_entries;
 use entente_query::time::{format_day, DayRange, Tri};
-use entente_query::Base;
 use entente_recognise::MentionKind;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde_json::Value;
@@ -182,7 +181,15 @@ fn value_text(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Object(m) => {
             let mut parts = Vec::new();
-            for k in ["kind", "name", "date", "office", "regions", "beneficiary", "value"] {
+            for k in [
+                "kind",
+                "name",
+                "date",
+                "office",
+                "regions",
+                "beneficiary",
+                "value",
+            ] {
                 match m.get(k) {
                     Some(Value::String(s)) => parts.push(s.clone()),
                     Some(Value::Array(a)) => parts.push(
@@ -219,7 +226,7 @@ fn default_day(snap: &Snapshot) -> i32 {
 
 pub(crate) async fn home(State(app): State<App>) -> PageResult {
     let snap = app.snapshot();
-    let kb = &snap.kb;
+    let kb = snap.kb();
     let mut count: BTreeMap<String, (PolityRef, usize)> = BTreeMap::new();
     for a in &kb.agreements {
         for p in &a.parties {
@@ -287,8 +294,8 @@ pub(crate) async fn agreement(
 ) -> PageResult {
     let id = path_param(id)?;
     let snap = app.snapshot();
-    let base = Base::new(&snap.kb);
-    let Some((i, a)) = find_agreement(&snap.kb, &id) else {
+    let base = snap.base();
+    let Some((i, a)) = find_agreement(snap.kb(), &id) else {
         return Err(WebError::NotFound(format!("no agreement matches {id:?}")).into());
     };
     let prepared = base.prepared.get(i);
@@ -482,7 +489,11 @@ pub(crate) async fn document(
         .map(|m| (m.span.start, m.span.end, mention_kind(&m.kind)))
         .collect();
     let body = render_text(text, sentences, mentions);
-    let title = doc.info.title.clone().unwrap_or_else(|| doc.info.path.clone());
+    let title = doc
+        .info
+        .title
+        .clone()
+        .unwrap_or_else(|| doc.info.path.clone());
     let mut claims: Vec<&entente_extract::Claim> = doc.claims.iter().collect();
     claims.sort_by_key(|c| c.source.sentence.start);
     page(
@@ -519,10 +530,10 @@ pub(crate) async fn polity(
 ) -> PageResult {
     let name = path_param(name)?;
     let snap = app.snapshot();
-    let p = api::polity(&snap.kb, &name)?;
+    let p = api::polity(snap.kb(), &name)?;
     let key = polity_key(&p);
     let ags: Vec<_> = snap
-        .kb
+        .kb()
         .agreements
         .iter()
         .filter(|a| a.parties.iter().any(|x| polity_key(x) == key))
@@ -576,13 +587,13 @@ pub(crate) async fn dyad(State(app): State<App>, p: Params) -> PageResult {
             p { "Give two polities: names, adjectives, ISO3 or COW codes." } },
         );
     }
-    let (pa, pb) = (api::polity(&snap.kb, a)?, api::polity(&snap.kb, b)?);
-    let base = Base::new(&snap.kb);
+    let (pa, pb) = (api::polity(snap.kb(), a)?, api::polity(snap.kb(), b)?);
+    let base = snap.base();
     let d = base.dyad(&pa, &pb);
     let mut bars = Vec::new();
     for &i in base.pairs.get(&polity_key(&pa), &polity_key(&pb)) {
         let i = i as usize;
-        if let (Some(ag), Some(pr)) = (snap.kb.agreements.get(i), base.prepared.get(i)) {
+        if let (Some(ag), Some(pr)) = (snap.kb().agreements.get(i), base.prepared.get(i)) {
             if !pr.is_undated() {
                 bars.push(Bar {
                     label: ag.name.clone(),
@@ -640,12 +651,12 @@ pub(crate) async fn asof(State(app): State<App>, p: Params) -> PageResult {
         default_day(&snap)
     };
     let public = flag(&m, "public")?;
-    let base = Base::new(&snap.kb);
+    let base = snap.base();
     let s = base.asof(day, public);
     let net = base.network(day);
     let (lo, hi) = snap.days;
     let bars: Vec<Bar> = snap
-        .kb
+        .kb()
         .agreements
         .iter()
         .zip(&base.prepared)
@@ -754,15 +765,24 @@ mod tests {
         let text = "Évora <b> & co";
         // 1 is inside "É"; 3..100 runs past the end; 2..8 straddles the
         // sentence edge at 6.
-        let html = render_text(text, vec![(0, 6, ()), (1, 3, ())], vec![(3, 100, "x"), (2, 8, "y")]);
-        assert_eq!(html, "<span class=\"claim\" id=\"s-0\">Évora</span> &lt;b&gt; &amp; co");
+        let html = render_text(
+            text,
+            vec![(0, 6, ()), (1, 3, ())],
+            vec![(3, 100, "x"), (2, 8, "y")],
+        );
+        assert_eq!(
+            html,
+            "<span class=\"claim\" id=\"s-0\">Évora</span> &lt;b&gt; &amp; co"
+        );
     }
 
     #[test]
     fn values_read_as_words() {
         assert_eq!(value_text(&serde_json::json!("1907-06-10")), "1907-06-10");
         assert_eq!(
-            value_text(&serde_json::json!({"kind": "sphere_of_influence", "regions": ["Korea"], "secret": true})),
+            value_text(
+                &serde_json::json!({"kind": "sphere_of_influence", "regions": ["Korea"], "secret": true})
+            ),
             "sphere_of_influence · Korea · secret"
         );
     }

@@ -90,9 +90,8 @@ pub(crate) fn timeline(bars: &[Bar], points: &[Point], cursor: Option<Day>) -> M
     let (y0, y1) = (year_of(lo).unwrap_or(0), year_of(hi).unwrap_or(0));
     let step = ((y1 - y0) / 8).max(1);
     let ticks: Vec<i32> = (y0..=y1).filter(|y| (y - y0) % step == 0).collect();
-    let tick_day = |y: i32| -> Option<Day> {
-        DayRange::of_edtf(&format!("{y:04}")).map(|r| r.earliest)
-    };
+    let tick_day =
+        |y: i32| -> Option<Day> { DayRange::of_edtf(&format!("{y:04}")).map(|r| r.earliest) };
     html! {
         svg.timeline xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {} {height}", left + width + 20.0)) role="img" aria-label="timeline" {
             defs {
@@ -106,7 +105,7 @@ pub(crate) fn timeline(bars: &[Bar], points: &[Point], cursor: Option<Day>) -> M
                 }
             }
             @for y in &ticks {
-                @if let Some(d) = tick_day(*y) {
+                @if let Some(d) = tick_day(*y).filter(|d| (lo..=hi).contains(d)) {
                     line x1=(x(d)) x2=(x(d)) y1="18" y2=(height) stroke="#ddd" {}
                     text x=(x(d)) y="12" font-size="10" text-anchor="middle" { (y) }
                 }
@@ -119,7 +118,7 @@ pub(crate) fn timeline(bars: &[Bar], points: &[Point], cursor: Option<Day>) -> M
                 @let solid_to = match e { Some(e) if known(e.earliest) => e.earliest, Some(e) => e.latest, None => hi };
                 a href=(b.href) {
                     title { (b.label) }
-                    text x=(left - 6.0) y=(y + 13.0) font-size="11" text-anchor="end" { (truncate(&b.label, 38)) }
+                    text x=(left - 6.0) y=(y + 13.0) font-size="11" text-anchor="end" { (truncate(&b.label, 34)) }
                     @if known(s.earliest) && s.latest > s.earliest {
                         rect.fade x=(x(s.earliest)) y=(y + 3.0) width=((x(s.latest) - x(s.earliest)).max(1.0)) height="14" fill="url(#fade-in)" {}
                     }
@@ -237,7 +236,7 @@ pub(crate) fn map(spheres: &[Sphere]) -> Markup {
             @for r in regions::regions() {
                 @let hs = holders(r);
                 g.region data-region=(r.name) {
-                    rect x=(r.x) y=(r.y) width=(r.w) height=(r.h) fill="#fff" stroke="#a0aec0" {}
+                    rect x=(r.x) y=(r.y) width=(r.w) height=(r.h) fill="none" stroke="#a0aec0" {}
                     @for (i, s) in hs.iter().enumerate() {
                         @let w = r.w / hs.len() as f32;
                         rect.sphere x=(r.x + w * i as f32) y=(r.y) width=(w) height=(r.h)
@@ -316,7 +315,9 @@ mod tests {
 
     #[test]
     fn an_empty_timeline_says_so() {
-        assert!(timeline(&[], &[], None).into_string().contains("Nothing dated"));
+        assert!(timeline(&[], &[], None)
+            .into_string()
+            .contains("Nothing dated"));
     }
 
     #[test]

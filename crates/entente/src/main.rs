@@ -8,6 +8,8 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod serve;
+
 /// Entente: a temporal, cited knowledge base of international agreements
 /// and relations, built from a folder of documents.
 #[derive(Debug, Parser)]
@@ -111,6 +113,14 @@ enum Command {
     Conflicts {
         #[arg(long, value_enum, default_value_t = entente::query::Format::Table)]
         format: entente::query::Format,
+    },
+    /// Serve the web UI and the HTTP JSON API (read-only unless --writable).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+        addr: std::net::SocketAddr,
+        /// Accept uploads (`POST /api/documents?path=NAME`).
+        #[arg(long)]
+        writable: bool,
     },
     /// Evaluations.
     Eval {
@@ -289,6 +299,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Conflicts { format } => {
             entente::query::print_conflicts(&open(db)?, format, &mut out)?;
+            ExitCode::SUCCESS
+        }
+        Command::Serve { addr, writable } => {
+            serve::run(open(db)?, addr, writable)?;
             ExitCode::SUCCESS
         }
         Command::Eval {

@@ -5,7 +5,7 @@
 use anyhow::Context;
 use entente::ingest::{ingest_bytes, IngestError, IngestOptions};
 use entente_store::Store;
-use entente_web::{App, Hooks, HookError, Options};
+use entente_web::{App, HookError, Hooks, Options};
 use std::net::SocketAddr;
 
 /// The hooks `entente-web` needs, from this crate's pipeline. Uploads are
@@ -14,12 +14,20 @@ pub fn hooks(writable: bool) -> Hooks {
     let ingest: Option<Box<entente_web::IngestFn>> = writable.then(|| {
         Box::new(|store: &mut Store, path: &str, bytes: &[u8]| {
             let mut ignore = |_: entente::ingest::Event<'_>| {};
-            match ingest_bytes(store, &[(path, bytes)], &IngestOptions::default(), &mut ignore) {
+            match ingest_bytes(
+                store,
+                &[(path, bytes)],
+                &IngestOptions::default(),
+                &mut ignore,
+            ) {
                 Ok(summary) => Ok(serde_json::to_value(&summary)?),
-                Err(IngestError::Partial { summary, .. }) => Err(HookError::from(format!(
-                    "the file could not be read ({} failed)",
-                    summary.failed
-                ))),
+                Err(IngestError::Partial { failures, .. }) => Err(HookError::from(
+                    failures
+                        .into_iter()
+                        .map(|f| f.message)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )),
                 Err(e) => Err(HookError::from(e)),
             }
         }) as Box<entente_web::IngestFn>
