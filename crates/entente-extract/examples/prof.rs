@@ -6,7 +6,9 @@ fn main() {
     for f in &files {
         let p = std::path::Path::new(f);
         let Ok(b) = std::fs::read(p) else { continue };
-        let Ok(d) = entente_source::read_bytes(p, &b) else { continue };
+        let Ok(d) = entente_source::read_bytes(p, &b) else {
+            continue;
+        };
         docs.push(d);
     }
     let t = Instant::now();
@@ -33,5 +35,11 @@ fn main() {
         n += entente_extract::extract("x", d, r).len();
     }
     let ext_t = t.elapsed();
-    println!("docs {} recognise {:?} hits+prov {:?} extract {:?} ({n})", docs.len(), rec_t, hits_t, ext_t);
+    println!(
+        "docs {} recognise {:?} hits+prov {:?} extract {:?} ({n})",
+        docs.len(),
+        rec_t,
+        hits_t,
+        ext_t
+    );
 }

@@ -86,6 +86,36 @@ pub(crate) fn fold_name(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether a name describes rather than names an agreement: its head noun
+/// (the instrument word) is in lower case ("a Russo-Japanese agreement",
+/// "treaty of commerce").
+pub(crate) fn is_description(name: &str) -> bool {
+    const HEADS: [&str; 9] = [
+        "treaty",
+        "agreement",
+        "convention",
+        "pact",
+        "alliance",
+        "accord",
+        "protocol",
+        "armistice",
+        "declaration",
+    ];
+    let words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).collect();
+    let head = |w: &str| {
+        let l = w.to_lowercase();
+        HEADS
+            .iter()
+            .any(|h| l == *h || l == format!("{h}s") || (*h == "treaty" && l == "treaties"))
+    };
+    let heads: Vec<&&str> = words.iter().filter(|w| head(w)).collect();
+    !heads.is_empty()
+        && heads
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_lowercase))
+        || name.chars().next().is_some_and(char::is_lowercase)
+}
+
 /// Whether a name is plural ("the Secret Agreements", "Treaties of X and
 /// Y"): its instrument word is.
 pub(crate) fn is_plural_name(name: &str) -> bool {
@@ -280,9 +310,9 @@ fn indefinite_re() -> Option<&'static Regex> {
 /// phrase.
 fn trim_description(s: &str) -> usize {
     const STOP: [&str; 25] = [
-        "was", "were", "is", "are", "which", "that", "signed", "entered", "came", "had", "has", "by",
-        "in", "at", "on", "with", "to", "from", "when", "after", "before", "during", "until", "but",
-        "would",
+        "was", "were", "is", "are", "which", "that", "signed", "entered", "came", "had", "has",
+        "by", "in", "at", "on", "with", "to", "from", "when", "after", "before", "during", "until",
+        "but", "would",
     ];
     let words: Vec<(usize, &str)> = s
         .split_whitespace()
@@ -307,7 +337,10 @@ fn trim_description(s: &str) -> usize {
 fn participle_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^,?\s+[a-z]+ed\s+(?:at|in|on)(?:\s+the\s+(?:end|start|beginning|middle)\s+of)?\s+$").ok()
+        Regex::new(
+            r"^,?\s+[a-z]+ed\s+(?:at|in|on)(?:\s+the\s+(?:end|start|beginning|middle)\s+of)?\s+$",
+        )
+        .ok()
     })
     .as_ref()
 }
@@ -726,12 +759,9 @@ impl<'a> Engine<'a> {
 
     fn attach_participle_date(&mut self, name: Span) {
         let Some(re) = participle_re() else { return };
-        let Some(next) = self
-            .rec
-            .mentions
-            .iter()
-            .find(|d| d.span.start >= name.end && d.span.start <= name.end + 48 && date_of(d).is_some())
-        else {
+        let Some(next) = self.rec.mentions.iter().find(|d| {
+            d.span.start >= name.end && d.span.start <= name.end + 48 && date_of(d).is_some()
+        }) else {
             return;
         };
         let gap = self.text(Span::new(name.end, next.span.start));
@@ -752,6 +782,19 @@ impl<'a> Engine<'a> {
         let bare = toks.len() == 1 || (toks.len() == 2 && has_ordinal_word);
         if bare {
             a.reference = true;
+        }
+        // "the Russo-Japanese alliance": a head noun in lower case makes a
+        // description, which after "the" points back like an anaphor.
+        if !a.reference && is_description(&a.name) {
+            let before = self.text(Span::new(m.span.start.saturating_sub(8), m.span.start));
+            let last = before
+                .split_whitespace()
+                .last()
+                .unwrap_or("")
+                .to_lowercase();
+            if matches!(last.as_str(), "the" | "this" | "that" | "its") {
+                a.reference = true;
+            }
         }
         if a.ordinal.is_some() {
             let text = self.text(m.span);
@@ -797,7 +840,9 @@ impl<'a> Engine<'a> {
                     let words = inner.split_whitespace().count();
                     let aliasing = inner.trim().is_empty()
                         || (words <= 5
-                            && (inner.contains("known") || inner.contains("called") || inner.starts_with("or ")));
+                            && (inner.contains("known")
+                                || inner.contains("called")
+                                || inner.starts_with("or ")));
                     let open_abs = s.span.start + open;
                     aliasing
                         .then(|| {
@@ -886,7 +931,7 @@ impl<'a> Engine<'a> {
             let sspan = self.sents.get(sent).map(|s| s.span).unwrap_or(span);
             // A name in lower case ("a joint declaration of cooperation")
             // is a description, kept only when it is dated.
-            let described = e.indefinite || e.name.chars().next().is_some_and(char::is_lowercase);
+            let described = e.indefinite || is_description(&e.name);
             let conf = if e.from_reference {
                 0.6
             } else if described {
@@ -1240,7 +1285,8 @@ impl Engine<'_> {
                 // A bare "a treaty" names nothing: it resolves like an
                 // anaphor below.
                 let found = found.filter(|(c, _)| {
-                    c.get(1).is_some_and(|g| g.as_str().split_whitespace().count() >= 2)
+                    c.get(1)
+                        .is_some_and(|g| g.as_str().split_whitespace().count() >= 2)
                 });
                 if let Some((c, base)) = found {
                     if let Some(g) = c.get(1) {
@@ -1599,9 +1645,20 @@ impl Engine<'_> {
                 conf * distance_factor(dist(&pspan, &trig)),
             );
         }
+        // Negotiators are not signatories: skip persons that follow
+        // "negotiated by" (or "drafted by") within the zone.
+        let head = Span::new(s.span.start, trig.start.max(s.span.start));
+        let head_text = self.text(head).to_lowercase();
+        let negotiators_until = ["negotiated by", "drafted by", "negotiators"]
+            .iter()
+            .filter_map(|k| head_text.find(k).map(|p| head.start + p))
+            .min();
         let persons: Vec<(Value, usize)> = self
             .rec
             .mentions_in(zone)
+            .filter(|m| {
+                negotiators_until.is_none_or(|n| m.span.start < n || m.span.start > trig.end)
+            })
             .filter_map(|m| match &m.kind {
                 MentionKind::Person(p) => Some((
                     json!({"name": p.name, "office": p.office, "polity": p.polity}),
@@ -1657,7 +1714,9 @@ impl Engine<'_> {
             // sentence gives, when it is the only one and fits the heading;
             // otherwise the heading's own date (often the year alone): the
             // text does not say which of several days marks the event.
-            let hdate = s.section.and_then(|sec| self.heading_date.get(&sec).cloned());
+            let hdate = s
+                .section
+                .and_then(|sec| self.heading_date.get(&sec).cloned());
             let found = match hdate {
                 Some(d) if precision(&d) == 3 => Some(d),
                 hd => {
@@ -1692,7 +1751,11 @@ impl Engine<'_> {
                             }
                         }
                     }
-                    let days = if section_days.len() == 1 { days } else { Vec::new() };
+                    let days = if section_days.len() == 1 {
+                        days
+                    } else {
+                        Vec::new()
+                    };
                     match (days.as_slice(), hd) {
                         ([one], Some(h)) if year_within(one, &h) => Some(one.to_string()),
                         ([one], None) => Some(one.to_string()),
@@ -1719,13 +1782,33 @@ impl Engine<'_> {
                 for (d, dd) in zone_dates {
                     dates.push((d, distance_factor(dd)));
                 }
-            } else if let Some((d, dd)) = zone_dates.into_iter().min_by_key(|x| x.1) {
-                dates.push((d, distance_factor(dd)));
+            } else if let Some((d, dd)) = {
+                let only = zone_dates.len() == 1;
+                zone_dates
+                    .into_iter()
+                    .min_by_key(|x| x.1)
+                    .map(|(d, dd)| (d, dd, only))
+            }
+            .map(|(d, dd, only)| {
+                // The only date in reach is less doubtful however far it is
+                // ("PARIS, 2 May — ... met ...").
+                (
+                    d,
+                    if only {
+                        distance_factor(dd).max(0.7)
+                    } else {
+                        distance_factor(dd)
+                    },
+                )
+            }) {
+                dates.push((d, dd));
             } else if let Some((d, dd)) = self
                 .rec
                 .mentions_in(s.span)
                 .filter(|m| !self.inside_agreement(&m.span))
-                .filter_map(|m| date_of(m).map(|d| (d.to_string(), self.clause_dist(&m.span, &trig))))
+                .filter_map(|m| {
+                    date_of(m).map(|d| (d.to_string(), self.clause_dist(&m.span, &trig)))
+                })
                 .min_by_key(|x| x.1)
             {
                 // Beyond the next trigger but in the same sentence ("...
@@ -1941,9 +2024,17 @@ impl Engine<'_> {
             .max_by_key(|(sp, _)| sp.end)
             .map(|(sp, e)| (e, distance_factor(dist(&sp, &trig))));
         let source = before
-            .or_else(|| s.block.and_then(|b| self.block_entity.get(&b).copied()).map(|e| (e, SECTION_FACTOR)))
+            .or_else(|| {
+                s.block
+                    .and_then(|b| self.block_entity.get(&b).copied())
+                    .map(|e| (e, SECTION_FACTOR))
+            })
             .filter(|(e, _)| *e != t)
-            .or_else(|| s.section.and_then(|x| self.section_entity.get(&x).copied()).map(|e| (e, SECTION_FACTOR)))
+            .or_else(|| {
+                s.section
+                    .and_then(|x| self.section_entity.get(&x).copied())
+                    .map(|e| (e, SECTION_FACTOR))
+            })
             .filter(|(e, _)| *e != t)
             .or_else(|| self.main.map(|e| (e, DOCUMENT_FACTOR)))
             .filter(|(e, _)| *e != t);
@@ -1974,7 +2065,10 @@ impl Engine<'_> {
                     last_end = m.span.end;
                 }
                 MentionKind::Polity(p) if !pending.is_empty() => {
-                    let gap = self.text(Span::new(last_end, m.span.start)).trim().to_lowercase();
+                    let gap = self
+                        .text(Span::new(last_end.min(m.span.start), m.span.start))
+                        .trim()
+                        .to_lowercase();
                     let after = self.text(Span::new(m.span.end, (m.span.end + 5).min(span.end)));
                     if gap == "for" || gap == "to" {
                         out.push((polity_value(p), std::mem::take(&mut pending)));
@@ -2275,7 +2369,10 @@ pub(crate) mod tests {
     #[test]
     fn descriptions_stop_before_the_next_phrase() {
         let t = "treaty of amity and commerce at Faro was signed";
-        assert_eq!(t.get(..trim_description(t)), Some("treaty of amity and commerce"));
+        assert_eq!(
+            t.get(..trim_description(t)),
+            Some("treaty of amity and commerce")
+        );
         let t = "agreement on the transfer of arms and equipment";
         assert_eq!(trim_description(t), t.len());
     }
@@ -2285,8 +2382,16 @@ pub(crate) mod tests {
         let t = "Lisbon Accords\n\nThe two crowns signed the Treaty of Peace and Trade on 2 May 1810 (also known as the Treaty of Evora).";
         let d = doc(t);
         let mut ms = Vec::new();
-        ms.extend(all(t, "Treaty of Peace and Trade", agreement("Treaty of Peace and Trade", false, None, None)));
-        ms.extend(all(t, "Treaty of Evora", agreement("Treaty of Evora", false, None, None)));
+        ms.extend(all(
+            t,
+            "Treaty of Peace and Trade",
+            agreement("Treaty of Peace and Trade", false, None, None),
+        ));
+        ms.extend(all(
+            t,
+            "Treaty of Evora",
+            agreement("Treaty of Evora", false, None, None),
+        ));
         ms.extend(all(t, "2 May 1810", date("1810-05-02")));
         let r = recognition(&d, ms);
         let facts = crate::facts::document_facts(&extract("d", &d, &r));
@@ -2350,5 +2455,115 @@ pub(crate) mod tests {
             ],
             "{facts:#?}"
         );
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod structure_tests {
+    use super::tests::*;
+    use super::*;
+    use entente_source::Block;
+
+    /// A document with headings: "Relations, 1850." style timelines.
+    fn headed(parts: &[(&str, bool, u32)]) -> Document {
+        let mut text = String::new();
+        let mut blocks = vec![];
+        for (t, heading, sec) in parts {
+            let start = text.len();
+            text.push_str(t);
+            blocks.push(Block {
+                kind: if *heading {
+                    BlockKind::Heading { level: 2 }
+                } else {
+                    BlockKind::Paragraph
+                },
+                span: Span::new(start, text.len()),
+                section: Some(*sec),
+            });
+            text.push_str("\n\n");
+        }
+        let mut d = doc(&text);
+        d.blocks = blocks;
+        d
+    }
+
+    #[test]
+    fn headings_list_events_and_prose_dates_them() {
+        let d = headed(&[
+            ("Establishment of Diplomatic Relations, 1850.", true, 1),
+            ("Diplomatic relations were established on 3 May 1850, when the envoy arrived in Lisbon.", false, 1),
+            ("Diplomatic Relations Severed, 1861.", true, 2),
+            ("The envoy was recalled on 2 May 1861 and left on 9 June 1861.", false, 2),
+        ]);
+        let t = d.text.clone();
+        let mut ms = Vec::new();
+        ms.extend(all(&t, "1850", date("1850")));
+        ms.extend(all(&t, "3 May 1850", date("1850-05-03")));
+        ms.extend(all(&t, "1861", date("1861")));
+        ms.extend(all(&t, "9 June 1861", date("1861-06-09")));
+        ms.extend(all(&t, "2 May 1861", date("1861-05-02")));
+        ms.retain(|m| !ms_overlap(&t, m));
+        ms.extend(all(&t, "Lisbon", polity("PRT", "Portugal", 235, false)));
+        let mut r = recognition(&d, ms);
+        r.mentions.push(Mention {
+            span: Span::new(0, 0),
+            kind: polity("USA", "United States", 2, false),
+            confidence: 0.9,
+        });
+        r.mentions
+            .sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+        let facts = crate::facts::document_facts(&extract("d", &d, &r));
+        let got: Vec<(String, Option<String>)> = facts
+            .events
+            .iter()
+            .map(|e| (e.kind.clone(), e.date.clone()))
+            .collect();
+        assert!(
+            got.contains(&("diplomatic_relations".into(), Some("1850-05-03".into()))),
+            "{got:?}"
+        );
+        // Two days in the section: the heading's year stands.
+        assert!(
+            got.contains(&("relations_suspended".into(), Some("1861".into()))),
+            "{got:?}"
+        );
+    }
+
+    /// Year mentions inside a longer date mention are dropped, as a date
+    /// recogniser would.
+    fn ms_overlap(t: &str, m: &Mention) -> bool {
+        let s = m.span.slice(t);
+        s.len() == 4 && {
+            let before = t.get(..m.span.start).unwrap_or("");
+            before.ends_with("May ") || before.ends_with("June ") || before.ends_with("ay ")
+        }
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Arbitrary text and arbitrary (even nonsensical) mention spans
+        /// never make extraction panic.
+        #[test]
+        fn never_panics(text in "\\PC{0,300}", spans in proptest::collection::vec((0usize..400, 0usize..40), 0..12)) {
+            let d = tests::doc(&text);
+            let mut mentions: Vec<Mention> = spans
+                .into_iter()
+                .map(|(s, l)| Mention {
+                    span: Span::new(s, s + l),
+                    kind: tests::date("1900"),
+                    confidence: 0.5,
+                })
+                .collect();
+            mentions.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+            let rec = Recognition { sentences: Vec::new(), mentions };
+            let claims = extract("p", &d, &rec);
+            let _ = crate::facts::document_facts(&claims);
+        }
     }
 }

@@ -183,15 +183,24 @@ pub(crate) fn stated_agreements(claims: &[Claim]) -> Vec<(AgreementFacts, Vec<&C
         });
         // A series is stated through its members; a plural name is one
         // instrument only when the text dates it ("the Treaties of 1858").
-        if flag("is_series") && (members.contains(n) || flag("main") || (is_plural_name(&name) && !dated)) {
+        if flag("is_series")
+            && (members.contains(n) || flag("main") || (is_plural_name(&name) && !dated))
+        {
             continue;
         }
         // A name in passing, once, with nothing said of it ("the principles
         // of the Charter"), is not a stated agreement.
         let said = acc.claims.iter().any(|c| {
-            !matches!(c.predicate.as_str(), "party" | "provision" | "secret" | "led_to")
+            !matches!(
+                c.predicate.as_str(),
+                "party" | "provision" | "secret" | "led_to"
+            )
         });
-        let mentions = decl.value.get("mentions").and_then(Value::as_u64).unwrap_or(1);
+        let mentions = decl
+            .value
+            .get("mentions")
+            .and_then(Value::as_u64)
+            .unwrap_or(1);
         let named_parties = acc.claims.iter().any(|c| c.rule == "party.name");
         if !said && mentions <= 1 && !named_parties && series_of(acc).is_none() {
             continue;
@@ -227,8 +236,10 @@ pub(crate) fn stated_agreements(claims: &[Claim]) -> Vec<(AgreementFacts, Vec<&C
         // A description ("the agreement on fisheries") is kept when the
         // text dates something of it.
         let any_date = acc.claims.iter().any(|c| {
-            matches!(c.predicate.as_str(), "signed" | "effective" | "ratified" | "ended")
-                && date_of_claim(c).is_some()
+            matches!(
+                c.predicate.as_str(),
+                "signed" | "effective" | "ratified" | "ended"
+            ) && date_of_claim(c).is_some()
         });
         if f.name.is_empty() || (flag("indefinite") && !any_date) {
             continue;
@@ -277,7 +288,16 @@ fn agreement_facts(name: String, claims: &[&Claim]) -> AgreementFacts {
             }
         }
         if ps.len() >= 2 {
-            parties = ps;
+            if parties.len() == 1 {
+                // One party stated ("a treaty with Korea"): the other is
+                // the first of the next evidence, most often the anchor
+                // of the document's pair.
+                if let Some(p) = ps.into_iter().find(|p| !same_polity(p, &parties[0])) {
+                    parties.push(p);
+                }
+            } else {
+                parties = ps;
+            }
             break;
         }
         if parties.is_empty() {

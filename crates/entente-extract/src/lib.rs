@@ -1,6 +1,24 @@
 //! Extraction: rules over sentences and mentions produce [`Claim`]s, the unit
 //! of provenance; resolution turns the claims of many documents into one
 //! knowledge base of agreements, provisions, events and indicators.
+//!
+//! - [`extract`]: one document's claims, from its text, structure and
+//!   recognised mentions. Triggers, modality cues, provision kinds, infobox
+//!   keys and indicator patterns are data (`data/rules/*.tsv`), each file
+//!   with examples a test runs.
+//! - [`facts::document_facts`]: what one document states, in the facts
+//!   interchange format (agreements with name, signing date and place,
+//!   parties, signatories, secrecy, end; relations events).
+//! - [`resolve::KnowledgeBase::build`]: agreements merged across documents,
+//!   every fact cited, disagreements kept as conflicts.
+//!
+//! Subjects of claims are document-local: `agreement:N`, `event:N`,
+//! `indicator:N`. Predicates: `agreement` (declares the entity: name,
+//! ordinal, series), `signed`, `place`, `party`, `signatory`, `language`,
+//! `effective`, `ratified`, `drafted`, `negotiated`, `renewed`, `revised`,
+//! `ended` (with `how` and `by`), `disclosed`, `secret`, `provision`,
+//! `led_to`, `event` (value `kind`, `parties`, `place`, `persons`,
+//! `ordinal`; the date is the valid time) and `indicator`.
 
 mod extract;
 pub mod facts;

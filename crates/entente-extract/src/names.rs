@@ -40,6 +40,9 @@ const ORDINALS: [&str; 10] = [
 struct Finder {
     name: Regex,
     anaphor: Regex,
+    /// "the 1901 Hay-Pauncefote treaty", "an 1883 commercial treaty with
+    /// Korea": a year-led description, dated by its year.
+    dated: Regex,
     /// (singular, plural) instrument words.
     instruments: Vec<(String, String)>,
 }
@@ -93,7 +96,11 @@ fn finder() -> Option<&'static Finder> {
             .collect();
         let ords = ords.join("|");
         let anaphor = format!(r"\b(?i:the|this|that|its)\s+(?:({ords})\s+)?((?i:{inst}))\b");
+        let dated = format!(
+            r"\b(\d{{4}})\s+((?:{cap}\s+)*(?:[a-z]+\s+)?(?i:{inst}))\b(?:\s+with\s+(?:the\s+)?{cap}(?:\s+{cap})*)?"
+        );
         Some(Finder {
+            dated: Regex::new(&dated).ok()?,
             name: Regex::new(&name).ok()?,
             anaphor: Regex::new(&anaphor).ok()?,
             instruments,
@@ -117,7 +124,10 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
     // Most paragraphs name no instrument: a plain substring test is far
     // cheaper than the name pattern.
     let lower = text.to_lowercase();
-    if !f.instruments.iter().any(|(w, _)| lower.contains(w.as_str()))
+    if !f
+        .instruments
+        .iter()
+        .any(|(w, _)| lower.contains(w.as_str()))
         && !lower.contains("treaties")
     {
         return Vec::new();
@@ -191,6 +201,41 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
                 reference: bare,
             }),
             confidence: if bare { 0.6 } else { 0.7 },
+        });
+    }
+    for c in f.dated.captures_iter(text) {
+        let (Some(all), Some(y)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        let span = Span::new(base + all.start(), base + all.end());
+        if out.iter().any(|x| x.span.overlaps(&span)) {
+            continue;
+        }
+        let inst = c
+            .get(2)
+            .and_then(|h| h.as_str().split_whitespace().last())
+            .map(str::to_lowercase)
+            .unwrap_or_default();
+        // A plural ("the 1858 treaties") names several.
+        if f.instruments.iter().any(|(_, p)| *p == inst) {
+            continue;
+        }
+        out.push(Mention {
+            span,
+            kind: MentionKind::Agreement(AgreementMention {
+                name: all
+                    .as_str()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                instrument: inst,
+                acronym: None,
+                ordinal: None,
+                year: y.as_str().parse().ok(),
+                polities: Vec::new(),
+                reference: false,
+            }),
+            confidence: 0.6,
         });
     }
     for c in f.anaphor.captures_iter(text) {

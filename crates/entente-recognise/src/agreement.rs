@@ -187,7 +187,15 @@ fn joined(text: &str, a: &Token, b: &Token) -> bool {
 /// Finds agreement mentions in the document. Works on the whole text.
 pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
     let _ = sentences;
-    find_in(&doc.text).into_iter().map(|(m, _)| m).collect()
+    // Built without the copy of each [`AgreementMention`] that `find_in` returns.
+    find_raw(&doc.text)
+        .into_iter()
+        .map(|(span, am, confidence)| Mention {
+            span,
+            kind: MentionKind::Agreement(am),
+            confidence,
+        })
+        .collect()
 }
 
 /// Finds agreement mentions in a plain string.
@@ -200,6 +208,23 @@ pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
 /// assert_eq!((a.ordinal, a.polities.clone()), (Some(2), vec!["RUS".to_string(), "JPN".to_string()]));
 /// ```
 pub fn find_in(text: &str) -> Vec<(Mention, AgreementMention)> {
+    find_raw(text)
+        .into_iter()
+        .map(|(span, am, confidence)| {
+            (
+                Mention {
+                    span,
+                    kind: MentionKind::Agreement(am.clone()),
+                    confidence,
+                },
+                am,
+            )
+        })
+        .collect()
+}
+
+/// The agreement mentions of `text`: span, mention and confidence.
+fn find_raw(text: &str) -> Vec<(Span, AgreementMention, f32)> {
     let lex = &*LEXICON;
     let Some(ac) = &lex.ac else {
         return Vec::new();
@@ -275,19 +300,7 @@ pub fn find_in(text: &str) -> Vec<(Mention, AgreementMention)> {
         }
         out.sort_by_key(|(s, _, _)| s.start);
     }
-
-    out.into_iter()
-        .map(|(span, am, confidence)| {
-            (
-                Mention {
-                    span,
-                    kind: MentionKind::Agreement(am.clone()),
-                    confidence,
-                },
-                am,
-            )
-        })
-        .collect()
+    out
 }
 
 /// How far around an instrument word a name may reach, in bytes.

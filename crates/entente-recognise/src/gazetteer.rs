@@ -392,7 +392,7 @@ impl Gazetteer {
         }
         match AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .start_kind(aho_corasick::StartKind::Anchored)
             .build(&patterns)
         {
@@ -452,7 +452,12 @@ impl Gazetteer {
         let mut hits: Vec<Hit> = Vec::new();
         let mut pos = 0;
         while pos < bytes.len() {
-            let b = bytes[pos];
+            // Lowercase letters, digits, spaces and punctuation start no
+            // name: skip them eight bytes at a time.
+            pos = next_candidate(bytes, pos);
+            let Some(&b) = bytes.get(pos) else {
+                break;
+            };
             let (candidate, cjk, width) = if b < 0x80 {
                 (b.is_ascii_uppercase(), false, 1)
             } else {
@@ -577,6 +582,40 @@ impl Gazetteer {
             .filter_map(|(h, k)| k.then_some(h))
             .collect()
     }
+}
+
+/// The first position at or after `from` holding an ASCII capital or a
+/// non-ASCII byte (or `bytes.len()`). `from` must be on a character boundary;
+/// only ASCII bytes are skipped, so the answer is one too.
+#[inline]
+fn next_candidate(bytes: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let Some(rest) = bytes.get(from..) else {
+        return bytes.len();
+    };
+    let mut at = from;
+    let mut chunks = rest.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // On the low seven bits no byte sum carries into the next byte:
+        // the high bit of each sum says "at least 'A'" and "past 'Z'".
+        let low = x & !HIGHS;
+        let ge_a = low.wrapping_add(ONES * (0x80 - u64::from(b'A'))) & HIGHS;
+        let gt_z = low.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1)) & HIGHS;
+        let hit = (ge_a & !gt_z) | (x & HIGHS);
+        if hit != 0 {
+            return at + (hit.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b.is_ascii_uppercase() || b >= 0x80)
+        .map_or(bytes.len(), |p| at + p)
 }
 
 /// Dashes that join compound names ("Franco-Japanese", "Japan–Russia").

@@ -142,12 +142,28 @@ pub(crate) fn follows_given_name(text: &str, start: usize) -> bool {
     let Some(before) = text.get(..start).and_then(|b| b.strip_suffix(' ')) else {
         return false;
     };
-    let word_start = before
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !is_word_char(c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
+    // Walk back over ASCII word bytes without decoding; a non-ASCII byte
+    // sends the rest of the walk to the char-based loop.
+    let bytes = before.as_bytes();
+    let mut i = bytes.len();
+    while i > 0 && bytes[i - 1] < 0x80 && ASCII_WORD[usize::from(bytes[i - 1])] {
+        i -= 1;
+    }
+    let word_start = if i > 0 && bytes[i - 1] >= 0x80 {
+        before
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !is_word_char(c))
+            .map_or(0, |(i, c)| i + c.len_utf8())
+    } else {
+        i
+    };
     let word = before.get(word_start..).unwrap_or("");
+    // Given names and initials start with a capital (the data test checks
+    // the list): most words before a place need no lookup.
+    if !word.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
     NAMES.given.contains(word) || is_initial(word)
 }
 
@@ -531,7 +547,15 @@ struct Roles {
 /// not need sentences.
 pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
     let _ = sentences;
-    find_in(&doc.text).into_iter().map(|(m, _)| m).collect()
+    // Built without the copy of each [`PersonMention`] that `find_in` returns.
+    find_raw(&doc.text)
+        .into_iter()
+        .map(|(span, pm, confidence)| Mention {
+            span,
+            kind: MentionKind::Person(pm),
+            confidence,
+        })
+        .collect()
 }
 
 /// Finds person mentions in a plain string.
@@ -546,6 +570,23 @@ pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
 /// assert_eq!(ms.last().unwrap().1.person, ms[0].1.person);
 /// ```
 pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
+    find_raw(text)
+        .into_iter()
+        .map(|(span, pm, confidence)| {
+            (
+                Mention {
+                    span,
+                    kind: MentionKind::Person(pm.clone()),
+                    confidence,
+                },
+                pm,
+            )
+        })
+        .collect()
+}
+
+/// The person mentions of `text`: span, mention and confidence.
+fn find_raw(text: &str) -> Vec<(Span, PersonMention, f32)> {
     let g = gazetteer();
     let hits = g.scan_shared(text);
     // Lowercase words other than particles never start or continue a name;
@@ -694,16 +735,7 @@ pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
     }
     found
         .into_iter()
-        .map(|(span, pm, confidence, _)| {
-            (
-                Mention {
-                    span,
-                    kind: MentionKind::Person(pm.clone()),
-                    confidence,
-                },
-                pm,
-            )
-        })
+        .map(|(span, pm, confidence, _)| (span, pm, confidence))
         .collect()
 }
 
@@ -975,6 +1007,14 @@ mod tests {
             + run_examples(EAST_ASIAN)
             + run_examples(MONONYMS);
         assert!(n >= 15, "{n}");
+    }
+
+    /// `follows_given_name` skips the lookup for words without a capital.
+    #[test]
+    fn given_names_start_with_a_capital() {
+        for g in NAMES.given.iter() {
+            assert!(g.chars().next().is_some_and(char::is_uppercase), "{g}");
+        }
     }
 
     #[test]

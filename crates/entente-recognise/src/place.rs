@@ -30,7 +30,15 @@ pub struct PlaceMention {
 /// not need sentences; `sentences` is accepted for the common finder signature.
 pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
     let _ = sentences;
-    find_in(&doc.text).into_iter().map(|(m, _)| m).collect()
+    // Built without the copy of each [`PlaceMention`] that `find_in` returns.
+    find_raw(&doc.text)
+        .into_iter()
+        .map(|(span, pm, confidence)| Mention {
+            span,
+            kind: MentionKind::Place(pm),
+            confidence,
+        })
+        .collect()
 }
 
 /// Finds place mentions in a plain string.
@@ -42,6 +50,26 @@ pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
 /// assert_eq!(ms[0].1.within, ["inner_mongolia", "mongolia_region"]);
 /// ```
 pub fn find_in(text: &str) -> Vec<(Mention, PlaceMention)> {
+    find_raw(text)
+        .into_iter()
+        .map(|(span, pm, confidence)| {
+            (
+                Mention {
+                    span,
+                    kind: MentionKind::Place(pm.clone()),
+                    confidence,
+                },
+                pm,
+            )
+        })
+        .collect()
+}
+
+/// A place mention before it becomes a [`Mention`]: span, mention, confidence.
+type Raw = (Span, PlaceMention, f32);
+
+/// The place mentions of `text`, in text order.
+fn find_raw(text: &str) -> Vec<Raw> {
     let g = gazetteer();
     let hits = g.scan_shared(text);
     let mut out = Vec::new();
@@ -69,19 +97,12 @@ pub fn find_in(text: &str) -> Vec<(Mention, PlaceMention)> {
         out.push(mention(span, pm, confidence));
     }
     unknown_places(text, &hits, &mut out);
-    out.sort_by_key(|(m, _)| m.span.start);
+    out.sort_by_key(|(span, _, _)| span.start);
     out
 }
 
-fn mention(span: Span, pm: PlaceMention, confidence: f32) -> (Mention, PlaceMention) {
-    (
-        Mention {
-            span,
-            kind: MentionKind::Place(pm.clone()),
-            confidence,
-        },
-        pm,
-    )
+fn mention(span: Span, pm: PlaceMention, confidence: f32) -> Raw {
+    (span, pm, confidence)
 }
 
 /// Direction words and the stem a child region's name starts with.
@@ -172,7 +193,7 @@ const CONNECTORS: [&str; 8] = ["de", "del", "da", "do", "du", "des", "la", "of"]
 
 /// Unknown capitalised places right after a trigger phrase. Names the
 /// gazetteer already matched are skipped: they are known places.
-fn unknown_places(text: &str, hits: &[gazetteer::Hit], out: &mut Vec<(Mention, PlaceMention)>) {
+fn unknown_places(text: &str, hits: &[gazetteer::Hit], out: &mut Vec<Raw>) {
     let Some(ac) = TRIGGERS.as_ref() else {
         return;
     };

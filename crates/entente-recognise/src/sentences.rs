@@ -114,6 +114,19 @@ fn is_closer(c: char) -> bool {
     )
 }
 
+/// Bytes that may start a sentence end: `.`, `!`, `?`, and the lead bytes
+/// of `。！？` (0xE3, 0xEF) and `…` (0xE2).
+static MAY_END: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'.' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t[0xE2] = true;
+    t[0xE3] = true;
+    t[0xEF] = true;
+    t
+};
+
 fn split_into(text: &str, span: Span, block: Option<usize>, whole: bool, out: &mut Vec<Sentence>) {
     let Some(hay) = text.get(span.start..span.end) else {
         return;
@@ -127,6 +140,11 @@ fn split_into(text: &str, span: Span, block: Option<usize>, whole: bool, out: &m
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        // Most bytes can end nothing: one table lookup skips them.
+        if !MAY_END[usize::from(b)] {
+            i += 1;
+            continue;
+        }
         // Japanese full stop, exclamation and question marks (3 bytes each).
         let cjk = b == 0xE3 && bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0x82)
             || b == 0xEF

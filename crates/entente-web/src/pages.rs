@@ -33,8 +33,8 @@ blockquote{margin:.2em 0 .2em 1em;padding-left:.6em;border-left:3px solid #cbd5e
 .doctext{white-space:pre-wrap;line-height:1.55;max-width:80ch}
 .claim{background:#fefcbf;border-radius:2px}
 .claim.hl,.claim:target{background:#f6ad55;outline:2px solid #c05621}
-mark.m{background:none;border-bottom:2px solid #a0aec0;color:inherit}
-mark.m-polity{border-color:#3182ce}mark.m-date{border-color:#38a169}
+mark.m,a.m{background:none;border-bottom:2px solid #a0aec0;color:inherit;text-decoration:none}
+.m-polity{border-color:#3182ce!important}mark.m-date{border-color:#38a169}
 mark.m-person{border-color:#805ad5}mark.m-place{border-color:#dd6b20}mark.m-agreement{border-color:#e53e3e}
 .cols{display:flex;gap:1em;flex-wrap:wrap}.cols>div{flex:1;min-width:240px;border:1px solid #e2e8f0;padding:.5em}
 svg{max-width:100%;height:auto;display:block}
@@ -53,10 +53,13 @@ function entHighlight(){
   document.querySelectorAll('.claim.hl').forEach(function(e){e.classList.remove('hl')});
   var id=decodeURIComponent(location.hash.slice(1)); if(!id) return;
   var el=document.getElementById(id); if(!el) return;
-  el.classList.add('hl'); el.scrollIntoView({block:'center'});
+  el.classList.add('hl');
+  // After the browser's own jump to the fragment, which puts the sentence
+  // at the very top: centre it instead.
+  setTimeout(function(){el.scrollIntoView({block:'center'})},0);
 }
 window.addEventListener('hashchange',entHighlight);
-window.addEventListener('DOMContentLoaded',entHighlight);
+window.addEventListener('load',entHighlight);
 "#;
 
 /// The script of the as-of page: the slider moves in days; letting go of
@@ -424,16 +427,24 @@ fn clean<T>(text: &str, mut spans: Vec<(usize, usize, T)>) -> Vec<(usize, usize,
     out
 }
 
+/// How a mention is shown: its kind, and where it links (a polity to its
+/// dossier).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Tag {
+    pub kind: &'static str,
+    pub href: Option<String>,
+}
+
 /// The document text as HTML: claim sentences as `<span id="s-N">`, the
-/// mentions inside and outside them as `<mark>`.
+/// mentions inside and outside them as `<mark>` (or `<a>` when they link).
 pub(crate) fn render_text(
     text: &str,
     sentences: Vec<(usize, usize, ())>,
-    mentions: Vec<(usize, usize, &'static str)>,
+    mentions: Vec<(usize, usize, Tag)>,
 ) -> String {
     let sentences = clean(text, sentences);
     // A mention that straddles a sentence edge is dropped: it cannot nest.
-    let mentions: Vec<(usize, usize, &'static str)> = clean(text, mentions)
+    let mentions: Vec<(usize, usize, Tag)> = clean(text, mentions)
         .into_iter()
         .filter(|m| {
             sentences
@@ -447,9 +458,21 @@ pub(crate) fn render_text(
     let mut emit_until = |end: usize, pos: &mut usize, out: &mut String| {
         while let Some(m) = mi.next_if(|m| m.1 <= end) {
             escape(text.get(*pos..m.0).unwrap_or(""), out);
-            out.push_str(&format!("<mark class=\"m m-{0}\" title=\"{0}\">", m.2));
-            escape(text.get(m.0..m.1).unwrap_or(""), out);
-            out.push_str("</mark>");
+            let k = m.2.kind;
+            match &m.2.href {
+                Some(h) => {
+                    out.push_str(&format!("<a class=\"m m-{k}\" title=\"{k}\" href=\""));
+                    escape(h, out);
+                    out.push_str("\">");
+                    escape(text.get(m.0..m.1).unwrap_or(""), out);
+                    out.push_str("</a>");
+                }
+                None => {
+                    out.push_str(&format!("<mark class=\"m m-{k}\" title=\"{k}\">"));
+                    escape(text.get(m.0..m.1).unwrap_or(""), out);
+                    out.push_str("</mark>");
+                }
+            }
             *pos = m.1;
         }
         escape(text.get(*pos..end).unwrap_or(""), out);
@@ -486,7 +509,14 @@ pub(crate) async fn document(
     let mentions = doc
         .mentions
         .iter()
-        .map(|m| (m.span.start, m.span.end, mention_kind(&m.kind)))
+        .map(|m| {
+            let href = match &m.kind {
+                MentionKind::Polity(p) => Some(format!("/polities/{}", urlencode(&p.name))),
+                _ => None,
+            };
+            let kind = mention_kind(&m.kind);
+            (m.span.start, m.span.end, Tag { kind, href })
+        })
         .collect();
     let body = render_text(text, sentences, mentions);
     let title = doc
@@ -746,17 +776,28 @@ pub(crate) async fn search(State(app): State<App>, p: Params) -> PageResult {
 mod tests {
     use super::*;
 
+    fn tag(kind: &'static str, href: Option<&str>) -> Tag {
+        Tag {
+            kind,
+            href: href.map(str::to_string),
+        }
+    }
+
     #[test]
     fn claims_and_mentions_nest_in_the_text() {
         let text = "Intro. Ruritania signed a pact in 1901. End.";
         let html = render_text(
             text,
             vec![(7, 39, ())],
-            vec![(7, 16, "polity"), (34, 38, "date"), (40, 43, "place")],
+            vec![
+                (7, 16, tag("polity", Some("/polities/Ruritania"))),
+                (34, 38, tag("date", None)),
+                (40, 43, tag("place", None)),
+            ],
         );
         assert_eq!(
             html,
-            "Intro. <span class=\"claim\" id=\"s-7\"><mark class=\"m m-polity\" title=\"polity\">Ruritania</mark> signed a pact in <mark class=\"m m-date\" title=\"date\">1901</mark>.</span> <mark class=\"m m-place\" title=\"place\">End</mark>."
+            "Intro. <span class=\"claim\" id=\"s-7\"><a class=\"m m-polity\" title=\"polity\" href=\"/polities/Ruritania\">Ruritania</a> signed a pact in <mark class=\"m m-date\" title=\"date\">1901</mark>.</span> <mark class=\"m m-place\" title=\"place\">End</mark>."
         );
     }
 
@@ -768,7 +809,7 @@ mod tests {
         let html = render_text(
             text,
             vec![(0, 6, ()), (1, 3, ())],
-            vec![(3, 100, "x"), (2, 8, "y")],
+            vec![(3, 100, tag("x", None)), (2, 8, tag("y", None))],
         );
         assert_eq!(
             html,

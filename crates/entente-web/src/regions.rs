@@ -60,6 +60,18 @@ pub(crate) fn find(name: &str) -> Option<&'static Region> {
         .or_else(|| regions().iter().find(|r| r.aliases.contains(&n)))
 }
 
+/// Whether another region lies inside `r`: its label and holders then
+/// share the band at its top, since its children cover the rest.
+pub(crate) fn is_parent(r: &Region) -> bool {
+    regions()
+        .iter()
+        .any(|c| !std::ptr::eq(c, r) && inside(c, r))
+}
+
+fn inside(c: &Region, p: &Region) -> bool {
+    c.x >= p.x && c.y >= p.y && c.x + c.w <= p.x + p.w && c.y + c.h <= p.y + p.h
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -96,12 +108,28 @@ mod tests {
     fn children_lie_inside_their_parents_and_come_after_them() {
         let pos = |n: &str| regions().iter().position(|r| r.name == n).unwrap();
         for (parent, child) in [
-            ("Manchuria", "South Manchuria"),
+            ("Manchuria", "North Manchuria"),
+            ("South Manchuria", "Liaodong Peninsula"),
             ("Inner Mongolia", "Eastern Inner Mongolia"),
         ] {
             let (p, c) = (&regions()[pos(parent)], &regions()[pos(child)]);
             assert!(pos(parent) < pos(child));
-            assert!(c.x >= p.x && c.y >= p.y && c.x + c.w <= p.x + p.w && c.y + c.h <= p.y + p.h);
+            assert!(inside(c, p));
+            assert!(is_parent(p) && !is_parent(c));
+        }
+        // Every child leaves its parent's label band free.
+        for p in regions().iter().filter(|p| is_parent(p)) {
+            for c in regions()
+                .iter()
+                .filter(|c| !std::ptr::eq(*c, p) && inside(c, p))
+            {
+                assert!(
+                    c.y >= p.y + 14.0,
+                    "{} covers the label of {}",
+                    c.name,
+                    p.name
+                );
+            }
         }
     }
 

@@ -246,10 +246,20 @@ pub(crate) fn map(spheres: &[Sphere]) -> Markup {
                             title { (s.region) ": " (s.polity.name) " (" (s.status) ", " (s.agreement_name) ")" }
                         }
                     }
-                    text x=(r.x + 3.0) y=(r.y + 12.0) font-size="10" { (r.name) }
-                    @for (i, s) in hs.iter().enumerate() {
-                        a href=(format!("/agreements/{}", s.agreement)) {
-                            text x=(r.x + 3.0) y=(r.y + 24.0 + 11.0 * i as f32) font-size="9" font-weight="bold" { (s.polity.name) }
+                    text x=(r.x + 3.0) y=(r.y + 11.0) font-size=(label_size(&r.name, r.w)) { (r.name) }
+                    @if regions::is_parent(r) {
+                        @if let Some(first) = hs.first() {
+                            a href=(format!("/agreements/{}", first.agreement)) {
+                                text x=(r.x + r.w - 3.0) y=(r.y + 11.0) font-size="9" font-weight="bold" text-anchor="end" {
+                                    (hs.iter().map(|s| s.polity.name.as_str()).collect::<Vec<_>>().join(", "))
+                                }
+                            }
+                        }
+                    } @else {
+                        @for (i, s) in hs.iter().enumerate() {
+                            a href=(format!("/agreements/{}", s.agreement)) {
+                                text x=(r.x + 3.0) y=(r.y + 23.0 + 11.0 * i as f32) font-size="9" font-weight="bold" { (s.polity.name) }
+                            }
                         }
                     }
                 }
@@ -271,6 +281,13 @@ pub(crate) fn map(spheres: &[Sphere]) -> Markup {
             }
         }
     }
+}
+
+/// A font size at which `label` fits in `width` (a glyph is about 0.55 em
+/// wide), at most 10.
+fn label_size(label: &str, width: f32) -> String {
+    let chars = label.chars().count().max(1) as f32;
+    format!("{:.1}", ((width - 6.0) / (chars * 0.55)).clamp(5.0, 10.0))
 }
 
 /// Percent-encodes a path segment or query value.

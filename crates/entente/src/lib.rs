@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod derive;
 pub mod eval;
+pub mod gen;
 pub mod ingest;
 pub mod kb;
 pub mod listing;

@@ -127,6 +127,27 @@ enum Command {
         #[command(subcommand)]
         what: EvalCommand,
     },
+    /// Benchmark helpers.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Write a deterministic synthetic corpus (every format) of about SIZE.
+    Gen {
+        /// How much to write: 10MB, 1GB, 512MiB (decimal units are SI).
+        #[arg(long, value_parser = entente::gen::parse_size, value_name = "SIZE")]
+        size: u64,
+        /// The folder to write into (created if needed).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The seed: the same seed and size give byte-identical files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -309,6 +330,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             what: EvalCommand::Mentions { paths, format },
         } => {
             entente::eval::eval_mentions(&paths, format == OutputFormat::Json, &mut out)?;
+            ExitCode::SUCCESS
+        }
+        Command::Bench {
+            what:
+                BenchCommand::Gen {
+                    size,
+                    out: dir,
+                    seed,
+                },
+        } => {
+            let opts = entente::gen::GenOptions { size, seed };
+            let s = entente::gen::generate(&dir, &opts)
+                .with_context(|| format!("generating a corpus in {}", dir.display()))?;
+            writeln!(
+                out,
+                "wrote {} files, {} bytes to {}",
+                s.files,
+                s.bytes,
+                dir.display()
+            )?;
             ExitCode::SUCCESS
         }
     };

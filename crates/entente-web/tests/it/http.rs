@@ -273,6 +273,21 @@ async fn pages_render_and_link() {
     assert!(ag.contains("#s-"), "citations link to their sentence");
     assert!(ag.contains("href=\"/polities/"));
 
+    // Conflicts side by side: one column per value.
+    let list = get("/api/agreements").await.json();
+    let disputed = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["conflicts"].as_u64().unwrap() > 0)
+        .expect("the sample corpus has a conflict");
+    let page = get(&format!("/agreements/{}", disputed["id"].as_str().unwrap()))
+        .await
+        .expect(200)
+        .body
+        .clone();
+    assert!(page.contains("class=\"cols conflict\""), "{page}");
+
     let id = first_doc_id().await;
     let doc = get(&format!("/documents/{id}"))
         .await

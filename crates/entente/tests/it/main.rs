@@ -7,5 +7,6 @@
 mod bad_input;
 mod cli;
 mod crash;
+mod gen;
 mod util;
 mod versions;
