@@ -230,6 +230,9 @@ struct Engine<'a> {
     block_entity: HashMap<usize, usize>,
     /// Agreement mention span -> entity.
     mention_entity: Vec<(Span, usize)>,
+    /// Claims about "the treaties of YEAR", applied to each agreement signed
+    /// that year once the whole document is read.
+    plural_claims: Vec<(i32, Claim)>,
     /// Dates that belong to an agreement's name ("of February 1945").
     name_dates: Vec<Span>,
     last_entity: Option<usize>,
@@ -423,6 +426,7 @@ impl<'a> Engine<'a> {
             block_entity: HashMap::new(),
             mention_entity: Vec::new(),
             name_dates: Vec::new(),
+            plural_claims: Vec::new(),
             last_entity: None,
             claims: Vec::new(),
             next_event: 0,
@@ -484,7 +488,34 @@ impl<'a> Engine<'a> {
         }
         self.parent_headings();
         self.settle_events();
+        self.settle_plurals();
         self.declare_entities();
+    }
+
+    fn settle_plurals(&mut self) {
+        let pending = std::mem::take(&mut self.plural_claims);
+        for (year, claim) in pending {
+            let y = year.to_string();
+            let members: Vec<usize> = (0..self.entities.len())
+                .filter(|&i| {
+                    let key = agreement_key(i);
+                    let plural = self.entities.get(i).is_some_and(|e| e.plural);
+                    !plural
+                        && (self.entities.get(i).is_some_and(|e| e.year == Some(year))
+                            || self.claims.iter().any(|c| {
+                                c.subject == key
+                                    && c.predicate == "signed"
+                                    && c.valid_time.as_deref().and_then(edtf_year) == Some(y.as_str())
+                            }))
+                })
+                .collect();
+            for m in members {
+                let mut c = claim.clone();
+                c.subject = agreement_key(m);
+                c.confidence *= 0.8;
+                self.claims.push(c);
+            }
+        }
     }
 
     /// The document's pair of polities: those its title names, completed by
@@ -785,7 +816,8 @@ impl<'a> Engine<'a> {
         }
         // "the Russo-Japanese alliance": a head noun in lower case makes a
         // description, which after "the" points back like an anaphor.
-        if !a.reference && is_description(&a.name) {
+        let dated_plural = is_plural_name(&a.name) && a.year.is_some();
+        if !a.reference && !dated_plural && is_description(&a.name) {
             let before = self.text(Span::new(m.span.start.saturating_sub(8), m.span.start));
             let last = before
                 .split_whitespace()
@@ -1244,12 +1276,11 @@ impl Engine<'_> {
         predicate: &str,
     ) -> Option<(usize, f32, Span)> {
         let mut cands = self.entities_in(s.span);
-        // Plural names (a series) only when nothing else is there.
-        if cands
-            .iter()
-            .any(|(_, e)| !self.entities.get(*e).is_some_and(|x| x.plural))
-        {
-            cands.retain(|(_, e)| !self.entities.get(*e).is_some_and(|x| x.plural));
+        // Plural names (a series) only when nothing else is there; a dated
+        // plural ("the treaties of 1778") competes like any name.
+        let series = |e: &usize| self.entities.get(*e).is_some_and(|x| x.plural && x.year.is_none());
+        if cands.iter().any(|(_, e)| !series(e)) {
+            cands.retain(|(_, e)| !series(e));
         }
         if let Some(&(span, e)) = cands.iter().min_by_key(|(sp, _)| dist(sp, &trig)) {
             return Some((e, distance_factor(dist(&span, &trig)), span));
@@ -1515,7 +1546,22 @@ impl Engine<'_> {
                         conf,
                     );
                 }
-                _ => self.lifecycle(s, &pred, &subject, trig, zone, &rule_id, conf),
+                _ => {
+                    let before = self.claims.len();
+                    self.lifecycle(s, &pred, &subject, trig, zone, &rule_id, conf);
+                    // "abrogated the treaties of 1778": a plural with a year
+                    // stands for every agreement signed that year, which the
+                    // document may name only later; settled at the end.
+                    let plural_year = self
+                        .entities
+                        .get(e)
+                        .filter(|x| x.plural)
+                        .and_then(|x| x.year);
+                    if let Some(y) = plural_year {
+                        let made: Vec<Claim> = self.claims.drain(before..).collect();
+                        self.plural_claims.extend(made.into_iter().map(|c| (y, c)));
+                    }
+                }
             }
         }
         // Provisions: kinds cued in a sentence about an agreement.

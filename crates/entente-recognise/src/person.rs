@@ -273,14 +273,34 @@ pub(crate) fn tokens_where<'a>(
             continue;
         }
         let s = i;
+        // Whether the word is ASCII letters and digits only: then there is
+        // no possessive, dot, dash or quote to trim, and it is the token.
+        let mut plain = true;
         while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
             let (wc, width) = char_at(text, bytes, i);
             if !wc {
                 break;
             }
+            plain = false;
             i += width;
         }
         if bytes[s].is_ascii_lowercase() && i - s > max_lower {
+            continue;
+        }
+        if plain {
+            let word = text.get(s..i).unwrap_or("");
+            if !word.is_empty() && keep(word) {
+                out.push(Token {
+                    start: s,
+                    end: i,
+                    word,
+                });
+            }
             continue;
         }
         let mut raw = text.get(s..i).unwrap_or("");
@@ -782,16 +802,23 @@ fn token_info(
         if word.chars().next().is_some_and(char::is_uppercase) {
             f |= CAP;
         }
-        if is_particle(word) {
+        // Cheap byte tests first: particles start in lower case, suffixes
+        // and regnal numbers are short capitalised words, initials end in a
+        // dot.
+        let b = word.as_bytes();
+        let first = b.first().copied().unwrap_or(0);
+        if first.is_ascii_lowercase() && is_particle(word) {
             f |= PARTICLE;
         }
-        if is_suffix(word) {
-            f |= SUFFIX;
+        if first.is_ascii_uppercase() && b.len() <= 4 {
+            if is_suffix(word) {
+                f |= SUFFIX;
+            }
+            if is_roman(word) {
+                f |= ROMAN;
+            }
         }
-        if is_roman(word) {
-            f |= ROMAN;
-        }
-        if is_initial(word) {
+        if b.last() == Some(&b'.') && is_initial(word) {
             f |= INITIAL;
         }
         if f & CAP != 0 && is_shouting(word) {

@@ -184,13 +184,31 @@ pub(crate) fn network(n: &Network) -> Markup {
         let i = n.nodes.iter().position(|x| x.id == id)?;
         pos.get(i).copied()
     };
+    // Several agreements between one pair would draw one line over
+    // another: each gets its own bend, fanned out around the straight line.
+    let mut per_pair: std::collections::HashMap<(&str, &str), (usize, usize)> =
+        std::collections::HashMap::new();
+    for e in &n.edges {
+        per_pair.entry(pair_key(e)).or_insert((0, 0)).1 += 1;
+    }
+    let bends: Vec<f64> = n
+        .edges
+        .iter()
+        .map(|e| {
+            let slot = per_pair.entry(pair_key(e)).or_insert((0, 1));
+            let b = slot.0 as f64 - (slot.1 as f64 - 1.0) / 2.0;
+            slot.0 += 1;
+            b * 18.0
+        })
+        .collect();
     html! {
         svg.network xmlns="http://www.w3.org/2000/svg" viewBox="0 0 520 420" role="img" aria-label="network of agreements" {
-            @for e in &n.edges {
-                @if let (Some((x1, y1)), Some((x2, y2))) = (at(&e.source), at(&e.target)) {
+            @for (e, bend) in n.edges.iter().zip(&bends) {
+                @let k = pair_key(e);
+                @if let (Some((x1, y1)), Some((x2, y2))) = (at(k.0), at(k.1)) {
                     a href=(format!("/agreements/{}", e.agreement)) {
                         title { (e.name) " (" (e.in_force) ")" }
-                        line.edge x1=(x1) y1=(y1) x2=(x2) y2=(y2) stroke="#4a5568" stroke-width="2.5"
+                        path.edge d=(curve((x1, y1), (x2, y2), *bend)) fill="none" stroke="#4a5568" stroke-width="2.5"
                             stroke-dasharray=(if e.in_force == Tri::Yes { "none" } else { "6 4" }) {}
                     }
                 }
@@ -204,6 +222,32 @@ pub(crate) fn network(n: &Network) -> Markup {
             }
         }
     }
+}
+
+fn pair_key(e: &entente_query::state::Edge) -> (&str, &str) {
+    if e.source <= e.target {
+        (e.source.as_str(), e.target.as_str())
+    } else {
+        (e.target.as_str(), e.source.as_str())
+    }
+}
+
+/// A quadratic curve from `a` to `b` whose middle is `bend` units off the
+/// straight line (a straight line for 0).
+fn curve(a: (f64, f64), b: (f64, f64), bend: f64) -> String {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+    // Callers pass a pair's ends in one fixed order (`pair_key`), so the
+    // perpendicular, and with it the fan, is the same for all its edges.
+    let (nx, ny) = (-dy / len, dx / len);
+    let (mx, my) = (
+        (a.0 + b.0) / 2.0 + nx * bend * 2.0,
+        (a.1 + b.1) / 2.0 + ny * bend * 2.0,
+    );
+    format!(
+        "M{:.1} {:.1} Q{mx:.1} {my:.1} {:.1} {:.1}",
+        a.0, a.1, b.0, b.1
+    )
 }
 
 /// The schematic map: a labelled box per region, filled with the colour
@@ -328,6 +372,24 @@ mod tests {
         let exact = timeline(&[bar("1907-06-10")], &[], None).into_string();
         assert!(!exact.contains("url(#fade-in)"), "{exact}");
         assert!(exact.contains("class=\"certain\""));
+    }
+
+    #[test]
+    fn edges_between_one_pair_fan_out() {
+        assert_eq!(
+            curve((0.0, 0.0), (10.0, 0.0), 0.0),
+            "M0.0 0.0 Q5.0 0.0 10.0 0.0"
+        );
+        assert_eq!(
+            curve((0.0, 0.0), (10.0, 0.0), 9.0),
+            "M0.0 0.0 Q5.0 18.0 10.0 0.0"
+        );
+        assert_eq!(
+            curve((0.0, 0.0), (10.0, 0.0), -9.0),
+            "M0.0 0.0 Q5.0 -18.0 10.0 0.0"
+        );
+        // Coincident ends do not divide by zero.
+        assert!(!curve((1.0, 1.0), (1.0, 1.0), 9.0).contains("NaN"));
     }
 
     #[test]
