@@ -233,6 +233,8 @@ struct Engine<'a> {
     /// Claims about "the treaties of YEAR", applied to each agreement signed
     /// that year once the whole document is read.
     plural_claims: Vec<(i32, Claim)>,
+    /// Plural entities whose claims went to their members.
+    expanded: Vec<String>,
     /// Dates that belong to an agreement's name ("of February 1945").
     name_dates: Vec<Span>,
     last_entity: Option<usize>,
@@ -301,7 +303,7 @@ fn indefinite_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(?:a|an|the)\s+((?:(?:new|basic|commercial|bilateral|formal|separate|supplementary|additional|provisional|preliminary|general|joint|intergovernmental|consular|extradition|naturali[sz]ation|reciprocity|trade|peace|boundary|postal)\s+)*(?:treaty|convention|agreement|pact|armistice|protocol|accord)(?:\s+(?:of|on|for|with|between)\s+[a-z][\w’'-]*(?:,?\s+[a-z][\w’'-]*){0,10})?)",
+            r"(?i)\b(?:a|an|the)\s+((?:(?:new|basic|commercial|bilateral|formal|separate|supplementary|additional|provisional|preliminary|general|joint|intergovernmental|consular|extradition|naturali[sz]ation|reciprocity|trade|peace|boundary|postal)\s+)*(?:treaty|convention|agreement|pact|armistice|protocol|accord|cease-?fire|truce)(?:\s+(?:of|on|for)\s+(?-i:[a-z][\w’'-]*(?:,?\s+[a-z][\w’'-]*){0,10}))?)",
         )
         .ok()
     })
@@ -427,6 +429,7 @@ impl<'a> Engine<'a> {
             mention_entity: Vec::new(),
             name_dates: Vec::new(),
             plural_claims: Vec::new(),
+            expanded: Vec::new(),
             last_entity: None,
             claims: Vec::new(),
             next_event: 0,
@@ -505,10 +508,14 @@ impl<'a> Engine<'a> {
                             || self.claims.iter().any(|c| {
                                 c.subject == key
                                     && c.predicate == "signed"
-                                    && c.valid_time.as_deref().and_then(edtf_year) == Some(y.as_str())
+                                    && c.valid_time.as_deref().and_then(edtf_year)
+                                        == Some(y.as_str())
                             }))
                 })
                 .collect();
+            if !members.is_empty() && !self.expanded.contains(&claim.subject) {
+                self.expanded.push(claim.subject.clone());
+            }
             for m in members {
                 let mut c = claim.clone();
                 c.subject = agreement_key(m);
@@ -652,7 +659,7 @@ impl<'a> Engine<'a> {
     /// existing one with the same name (modulo year and article), or one
     /// made from an anaphor with the same ordinal, else a new one.
     fn entity_for(&mut self, sent: usize, span: Span, a: &AgreementMention) -> usize {
-        let toks = name_tokens(&a.name);
+        let toks = name_tokens(crate::names::without_party_phrase(&a.name));
         let polities: Vec<Value> = self
             .rec
             .mentions_in(span)
@@ -660,7 +667,7 @@ impl<'a> Engine<'a> {
             .map(polity_value)
             .collect();
         for (i, e) in self.entities.iter_mut().enumerate() {
-            let same_name = name_tokens(&e.name) == toks
+            let same_name = name_tokens(crate::names::without_party_phrase(&e.name)) == toks
                 && (e.year.is_none() || a.year.is_none() || e.year == a.year)
                 && e.ordinal == a.ordinal;
             let same_member = a.ordinal.is_some() && e.ordinal == a.ordinal && e.from_reference;
@@ -808,15 +815,22 @@ impl<'a> Engine<'a> {
     /// makes a series member.
     fn normalise_mention(&self, m: &Mention, a: &AgreementMention) -> AgreementMention {
         let mut a = a.clone();
+        let cut = crate::names::cut_month(&a.name).len();
+        a.name.truncate(cut);
         let toks = name_tokens(&a.name);
         let has_ordinal_word = toks.first().is_some_and(|t| ordinal_word(t).is_some());
+        let dated_plural = is_plural_name(&a.name) && a.year.is_some();
         let bare = toks.len() == 1 || (toks.len() == 2 && has_ordinal_word);
-        if bare {
+        if bare && !dated_plural {
             a.reference = true;
+        }
+        // "the treaties of 1778" names every agreement of that year, not the
+        // last one mentioned.
+        if dated_plural {
+            a.reference = false;
         }
         // "the Russo-Japanese alliance": a head noun in lower case makes a
         // description, which after "the" points back like an anaphor.
-        let dated_plural = is_plural_name(&a.name) && a.year.is_some();
         if !a.reference && !dated_plural && is_description(&a.name) {
             let before = self.text(Span::new(m.span.start.saturating_sub(8), m.span.start));
             let last = before
@@ -982,6 +996,7 @@ impl<'a> Engine<'a> {
                     "series": series.map(|s| format!("agreement:{s}")),
                     "is_series": is_series || e.plural,
                     "indefinite": described,
+                    "expanded": self.expanded.contains(&format!("agreement:{i}")),
                     "mentions": e.mentions,
                 }),
                 e.year.map(|y| y.to_string()),
@@ -1278,7 +1293,11 @@ impl Engine<'_> {
         let mut cands = self.entities_in(s.span);
         // Plural names (a series) only when nothing else is there; a dated
         // plural ("the treaties of 1778") competes like any name.
-        let series = |e: &usize| self.entities.get(*e).is_some_and(|x| x.plural && x.year.is_none());
+        let series = |e: &usize| {
+            self.entities
+                .get(*e)
+                .is_some_and(|x| x.plural && x.year.is_none())
+        };
         if cands.iter().any(|(_, e)| !series(e)) {
             cands.retain(|(_, e)| !series(e));
         }
@@ -1315,9 +1334,14 @@ impl Engine<'_> {
                     });
                 // A bare "a treaty" names nothing: it resolves like an
                 // anaphor below.
+                // An armistice or cease-fire is specific enough alone.
                 let found = found.filter(|(c, _)| {
-                    c.get(1)
-                        .is_some_and(|g| g.as_str().split_whitespace().count() >= 2)
+                    c.get(1).is_some_and(|g| {
+                        let t = g.as_str().to_lowercase();
+                        t.split_whitespace().count() >= 2
+                            || ["armistice", "cease-fire", "ceasefire", "truce"]
+                                .contains(&t.as_str())
+                    })
                 });
                 if let Some((c, base)) = found {
                     if let Some(g) = c.get(1) {
@@ -1519,6 +1543,19 @@ impl Engine<'_> {
                 continue;
             };
             let (rule_id, prec) = (rule.id.clone(), rule.precision);
+            // "formally recognised Adams as the accredited minister": the
+            // object is a person, so no state is recognised.
+            if h.predicate == "event:recognition"
+                && self
+                    .rec
+                    .mentions_in(Span::new(
+                        trig.end,
+                        (trig.end + 16).min(s.span.end).max(trig.end),
+                    ))
+                    .any(|m| matches!(m.kind, MentionKind::Person(_)))
+            {
+                continue;
+            }
             if let Some(kind) = h.predicate.strip_prefix("event:") {
                 self.event(i, s, kind, trig, zone, &rule_id, prec);
                 continue;
@@ -2443,6 +2480,29 @@ pub(crate) mod tests {
         let facts = crate::facts::document_facts(&extract("d", &d, &r));
         assert_eq!(facts.agreements.len(), 1, "{facts:#?}");
         assert_eq!(facts.agreements[0].signed.as_deref(), Some("1810-05-02"));
+    }
+
+    #[test]
+    fn dated_plural_reaches_agreements_named_later() {
+        let t = "Evora\n\nIn 1830 the regent abrogated the treaties of 1810.\n\nThe Treaty of Peace and Trade was signed on 2 May 1810.";
+        let d = doc(t);
+        let mut ms = Vec::new();
+        ms.extend(all(
+            t,
+            "treaties of 1810",
+            agreement("treaties of 1810", true, None, Some(1810)),
+        ));
+        ms.extend(all(
+            t,
+            "Treaty of Peace and Trade",
+            agreement("Treaty of Peace and Trade", false, None, None),
+        ));
+        ms.extend(all(t, "1830", date("1830")));
+        ms.extend(all(t, "2 May 1810", date("1810-05-02")));
+        let r = recognition(&d, ms);
+        let facts = crate::facts::document_facts(&extract("d", &d, &r));
+        assert_eq!(facts.agreements.len(), 1, "{facts:#?}");
+        assert_eq!(facts.agreements[0].ended.as_deref(), Some("1830"));
     }
 
     #[test]

@@ -205,6 +205,10 @@ pub(crate) fn stated_agreements(claims: &[Claim]) -> Vec<(AgreementFacts, Vec<&C
         if !said && mentions <= 1 && !named_parties && series_of(acc).is_none() {
             continue;
         }
+        // "the treaties of 1778", stated through the agreements of that year.
+        if flag("expanded") {
+            continue;
+        }
         let series = series_of(acc).and_then(|s| ags.get(&s));
         let mut f = agreement_facts(name, &acc.claims);
         let mut cited: Vec<&Claim> = acc.claims.clone();

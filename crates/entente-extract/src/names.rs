@@ -117,6 +117,30 @@ fn ordinal(w: &str) -> Option<u32> {
         .and_then(|i| u32::try_from(i + 1).ok())
 }
 
+/// "the Yalta Agreement of February 1945": a month ends a name.
+pub(crate) fn cut_month(s: &str) -> &str {
+    match MONTHS
+        .iter()
+        .flat_map(|m| [" of ", " on ", " in "].map(|p| s.find(&format!("{p}{m}"))))
+        .flatten()
+        .min()
+    {
+        Some(i) => s.get(..i).unwrap_or(s),
+        None => s,
+    }
+}
+
+/// A name without its trailing party phrase ("Naturalization Treaty with
+/// the Kingdom of Bavaria" -> "Naturalization Treaty"), for identity.
+pub(crate) fn without_party_phrase(s: &str) -> &str {
+    [" with ", " between "]
+        .iter()
+        .filter_map(|p| s.find(p))
+        .min()
+        .and_then(|i| s.get(..i))
+        .unwrap_or(s)
+}
+
 /// Agreement mentions in `text` (offsets shifted by `base`), names first,
 /// then anaphors that do not overlap a name.
 pub fn find(text: &str, base: usize) -> Vec<Mention> {
@@ -150,15 +174,7 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
             }
         }
         let mut s = s.trim_end_matches([',', '.']);
-        // "the Yalta Agreement of February 1945": a month ends the name.
-        if let Some(i) = MONTHS
-            .iter()
-            .flat_map(|m| [" of ", " on ", " in "].map(|p| s.find(&format!("{p}{m}"))))
-            .flatten()
-            .min()
-        {
-            s = s.get(..i).unwrap_or(s);
-        }
+        s = cut_month(s);
         let words: Vec<&str> = s.split_whitespace().collect();
         let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
         let Some(inst_pos) = lower

@@ -27,7 +27,10 @@ fn main() {
         files(Path::new(&arg), &mut paths);
     }
     paths.sort();
-    if let Some(n) = std::env::var("REC").ok().and_then(|s| s.parse::<usize>().ok()) {
+    if let Some(n) = std::env::var("REC")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+    {
         let docs: Vec<_> = paths
             .iter()
             .filter_map(|p| entente_source::read_bytes(p, &std::fs::read(p).ok()?).ok())
@@ -44,7 +47,11 @@ fn main() {
             }
         }
         let s = c.elapsed().as_secs_f64();
-        eprintln!("recognise: {bytes} bytes in {:.3} s wall: {:.1} MB/s", s, bytes as f64 / s / 1e6);
+        eprintln!(
+            "recognise: {bytes} bytes in {:.3} s wall: {:.1} MB/s",
+            s,
+            bytes as f64 / s / 1e6
+        );
         return;
     }
     if std::env::var_os("TIME").is_some() {
@@ -71,7 +78,10 @@ fn time(paths: &[PathBuf]) {
         .iter()
         .filter_map(|p| entente_source::read_bytes(p, &std::fs::read(p).ok()?).ok())
         .collect();
-    let n: usize = std::env::var("TIME").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let n: usize = std::env::var("TIME")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum::<usize>() * n;
     let mut t = [0f64; 8];
     for _ in 0..n {
@@ -103,11 +113,28 @@ fn time(paths: &[PathBuf]) {
         }
     }
     let total: f64 = t.iter().sum::<f64>() - t[2] - t[7];
-    for (name, s) in ["sentences", "dates", "gaz scan", "polity*", "place", "person", "agreement", "scan again"]
-        .iter()
-        .zip(t)
+    for (name, s) in [
+        "sentences",
+        "dates",
+        "gaz scan",
+        "polity*",
+        "place",
+        "person",
+        "agreement",
+        "scan again",
+    ]
+    .iter()
+    .zip(t)
     {
-        eprintln!("{name:10} {:8.2} ms {:8.1} MB/s", s * 1e3, bytes as f64 / s / 1e6);
+        eprintln!(
+            "{name:10} {:8.2} ms {:8.1} MB/s",
+            s * 1e3,
+            bytes as f64 / s / 1e6
+        );
     }
-    eprintln!("total(ex scan) {:8.2} ms {:8.1} MB/s", total * 1e3, bytes as f64 / total / 1e6);
+    eprintln!(
+        "total(ex scan) {:8.2} ms {:8.1} MB/s",
+        total * 1e3,
+        bytes as f64 / total / 1e6
+    );
 }

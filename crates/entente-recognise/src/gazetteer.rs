@@ -711,6 +711,22 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// The eight-bytes-at-a-time skip stops exactly where a byte-by-byte
+        /// search for a capital or a non-ASCII byte would.
+        #[test]
+        fn next_candidate_matches_a_byte_loop(text in "(?s)[a-zA-Z0-9 .,@\\[\\]`{é日-]{0,40}", from in 0usize..48) {
+            let bytes = text.as_bytes();
+            let want = bytes
+                .iter()
+                .enumerate()
+                .skip(from)
+                .find(|(_, b)| b.is_ascii_uppercase() || **b >= 0x80)
+                .map_or(bytes.len(), |(i, _)| i);
+            proptest::prop_assert_eq!(next_candidate(bytes, from), want.max(from.min(bytes.len())));
+        }
+    }
+
     #[test]
     fn adversarial_text_does_not_panic() {
         let g = gazetteer();

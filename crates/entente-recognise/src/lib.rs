@@ -79,3 +79,81 @@ pub fn recognise(doc: &Document) -> Recognition {
         mentions,
     }
 }
+
+/// Inputs built to make a finder slow (a super-linear regex, a name that
+/// grows over the whole text, a backwards search per mention): each runs the
+/// whole stage and checks the shape of the result. The sizes keep a debug
+/// build within seconds; a quadratic path would take minutes.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod adversarial {
+    use super::*;
+
+    fn run(text: &str) -> Recognition {
+        let doc =
+            entente_source::read_bytes(std::path::Path::new("adversarial.txt"), text.as_bytes())
+                .unwrap();
+        recognise(&doc)
+    }
+
+    fn count(r: &Recognition, pick: fn(&MentionKind) -> bool) -> usize {
+        r.mentions.iter().filter(|m| pick(&m.kind)).count()
+    }
+
+    #[test]
+    fn ten_megabytes_of_digits() {
+        let r = run(&"7".repeat(10_000_000));
+        assert_eq!(r.sentences.len(), 1);
+        assert!(r.mentions.is_empty(), "{:?}", r.mentions.first());
+    }
+
+    #[test]
+    fn ten_megabytes_without_a_space() {
+        let r = run(&"Qu".repeat(5_000_000));
+        assert_eq!(r.sentences.len(), 1);
+        assert!(r.mentions.is_empty(), "{:?}", r.mentions.first());
+    }
+
+    #[test]
+    fn long_run_of_capitalised_words() {
+        // No word is a known name, so the run is no person, however long.
+        let r = run(&"Orvald Brisk ".repeat(100_000));
+        assert_eq!(count(&r, |k| matches!(k, MentionKind::Person(_))), 0);
+        // A given name makes the whole run one person's name, found once.
+        let text = "John ".repeat(100_000);
+        let r = run(&text);
+        assert_eq!(count(&r, |k| matches!(k, MentionKind::Person(_))), 1);
+    }
+
+    #[test]
+    fn treaty_of_treaty_of() {
+        let text = "the Treaty of ".repeat(100_000);
+        let r = run(&text);
+        for m in &r.mentions {
+            if let MentionKind::Agreement(a) = &m.kind {
+                // A name never grows past the window around its instrument.
+                assert!(m.span.len() < 400, "{}", a.name);
+            }
+        }
+        assert!(count(&r, |k| matches!(k, MentionKind::Agreement(_))) >= 99_999);
+    }
+
+    #[test]
+    fn many_dashes() {
+        let text = "Franco-".repeat(100_000) + "Japanese";
+        let r = run(&text);
+        let ids: Vec<&str> = r
+            .mentions
+            .iter()
+            .filter_map(|m| match &m.kind {
+                MentionKind::Polity(p) => Some(p.id.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ids.len(), 100_001);
+        assert!(ids[..100_000].iter().all(|id| *id == "FRA"));
+        assert_eq!(ids.last(), Some(&"JPN"));
+        // Dashes alone, and dashes between capitals, name nothing.
+        assert!(run(&"-–".repeat(1_000_000)).mentions.is_empty());
+    }
+}

@@ -45,6 +45,9 @@ struct Names {
     /// Word classes (NOT, GIVEN, EA_GIVEN, EA_FAMILY, MONONYM bits) of every
     /// listed word, for one lookup per token.
     class: FxMap<&'static str, u32>,
+    /// The first bytes of the words in `class`: a token starting with any
+    /// other byte (a digit, most often) needs no lookup.
+    class_first: [bool; 256],
     /// Offices then titles: (canonical, is_office), parallel to `ac`.
     roles: Vec<(&'static str, bool)>,
     /// Capitalised offices and titles, searched anchored at capitals.
@@ -122,8 +125,15 @@ static NAMES: LazyLock<Names> = LazyLock::new(|| {
     for w in NOT_NAME.iter() {
         *class.entry(*w).or_insert(0) |= NOT;
     }
+    let mut class_first = [false; 256];
+    for w in class.keys() {
+        if let Some(&b) = w.as_bytes().first() {
+            class_first[usize::from(b)] = true;
+        }
+    }
     Names {
         class,
+        class_first,
         given,
         ea_given,
         ea_family,
@@ -277,8 +287,7 @@ pub(crate) fn tokens_where<'a>(
         // no possessive, dot, dash or quote to trim, and it is the token.
         let mut plain = true;
         while i < bytes.len() {
-            let b = bytes[i];
-            if b.is_ascii_alphanumeric() {
+            if ASCII_ALNUM[usize::from(bytes[i])] {
                 i += 1;
                 continue;
             }
@@ -329,6 +338,17 @@ pub(crate) fn tokens_where<'a>(
     }
     out
 }
+
+/// ASCII letters and digits, by byte: one load per byte in the word loop.
+static ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
 
 /// ASCII bytes that belong to a word.
 static ASCII_WORD: [bool; 128] = {
@@ -798,7 +818,12 @@ fn token_info(
     let mut info = Vec::with_capacity(toks.len());
     for (k, t) in toks.iter().enumerate() {
         let word = t.word;
-        let mut f = names.class.get(word).copied().unwrap_or(0);
+        let first = word.as_bytes().first().copied().unwrap_or(0);
+        let mut f = if names.class_first[usize::from(first)] {
+            names.class.get(word).copied().unwrap_or(0)
+        } else {
+            0
+        };
         if word.chars().next().is_some_and(char::is_uppercase) {
             f |= CAP;
         }
@@ -806,7 +831,6 @@ fn token_info(
         // and regnal numbers are short capitalised words, initials end in a
         // dot.
         let b = word.as_bytes();
-        let first = b.first().copied().unwrap_or(0);
         if first.is_ascii_lowercase() && is_particle(word) {
             f |= PARTICLE;
         }

@@ -195,6 +195,53 @@ fn read_text(c: &Connection, id: &str, key: i64, len: u64) -> Result<String> {
     Ok(text)
 }
 
+/// The `type` tag of a serialised [`entente_recognise::MentionKind`]: serde
+/// writes an internally tagged enum's tag first. Rows of older builds hold
+/// the whole mention, whose tag [`mention_kind`] finds.
+pub(crate) fn kind_tag(json: &str) -> &str {
+    match json.strip_prefix(r#"{"type":""#) {
+        Some(rest) => rest.split('"').next().unwrap_or("unknown"),
+        None => mention_kind(json),
+    }
+}
+
+/// A document's mentions: spans and confidence from their columns, the kind
+/// from `data`; rows written before the compact form hold the whole mention.
+fn mentions_of(c: &Connection, id: &str, key: i64) -> Result<Vec<Mention>> {
+    let ctx = || format!("document {id}: read mentions");
+    let mut st = c
+        .prepare_cached(
+            "SELECT span_start, span_end, confidence, data FROM mentions
+             WHERE doc = ?1 ORDER BY idx",
+        )
+        .ctx(ctx)?;
+    let rows = st
+        .query_map([key], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, f64>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .ctx(ctx)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (s, e, confidence, data) = row.ctx(ctx)?;
+        if data.starts_with(r#"{"span""#) {
+            out.push(from_json(&data, id, "mention")?);
+            continue;
+        }
+        out.push(Mention {
+            span: span(s, e, id)?,
+            kind: from_json(&data, id, "mention")?,
+            // Stored from an f32, so this is exact.
+            confidence: confidence as f32,
+        });
+    }
+    Ok(out)
+}
+
 /// The `type` tag of a serialised mention's kind (`date`, `polity`, ...).
 /// serde writes an internally tagged enum's tag first, and the span before
 /// the kind holds only numbers, so the first `"kind":{"type":"` is the one.
@@ -333,12 +380,15 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
             .ctx(|| ctx("insert mentions"))?;
         for (i, m) in item.mentions.iter().enumerate() {
             // Straight to a string: going through `serde_json::Value` costs
-            // a map per mention, and a document can have thousands.
-            let json = to_json(m, id, "mention")?;
+            // a map per mention, and a document can have thousands. Only the
+            // kind: span and confidence have their own columns, and repeating
+            // them made mentions a third bigger, the largest table by far
+            // (issue 7: the store's time is mostly writing pages).
+            let json = to_json(&m.kind, id, "mention")?;
             st.execute(params![
                 key,
                 to_i64(i),
-                mention_kind(&json),
+                kind_tag(&json),
                 to_i64(m.span.start),
                 to_i64(m.span.end),
                 f64::from(m.confidence),
@@ -649,7 +699,7 @@ pub(crate) fn document(c: &Connection, id: &str) -> Result<Option<StoredDoc>> {
     let blocks = blocks(&tx, id, key)?;
     let annotations: Vec<Annotation> = json_rows(&tx, "annotations", id, key, "annotation")?;
     let sentences = sentences_of(&tx, id, key)?;
-    let mentions = json_rows(&tx, "mentions", id, key, "mention")?;
+    let mentions = mentions_of(&tx, id, key)?;
     let claims = claims_of(&tx, key)?;
     tx.finish().ctx(ctx)?;
     let doc = Document {
@@ -773,7 +823,7 @@ fn sentences_of(c: &Connection, id: &str, key: i64) -> Result<Vec<Sentence>> {
 
 pub(crate) fn mentions(c: &Connection, id: &str) -> Result<Vec<Mention>> {
     match key_of(c, id)? {
-        Some(key) => json_rows(c, "mentions", id, key, "mention"),
+        Some(key) => mentions_of(c, id, key),
         None => Ok(Vec::new()),
     }
 }

@@ -413,3 +413,38 @@ fn a_version_1_database_is_migrated_with_its_text() {
     assert_eq!(back.doc.blocks[0].kind, BlockKind::Paragraph);
     assert!(store.consistency_problems().unwrap().is_empty());
 }
+
+#[test]
+fn mentions_are_stored_compactly_and_old_rows_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.db");
+    let it = item("bbbb", "m.txt", "Text.");
+    {
+        let mut store = Store::open(&path).unwrap();
+        store.ingest(&it).unwrap();
+    }
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (kind, data): (String, String) = conn
+        .query_row("SELECT kind, data FROM mentions", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(kind, "date");
+    assert!(data.starts_with(r#"{"type":"date""#), "{data}");
+    assert!(
+        !data.contains("span") && !data.contains("confidence"),
+        "{data}"
+    );
+    // A row as older builds wrote it: the whole mention.
+    let whole = serde_json::to_string(&it.mentions[0]).unwrap();
+    conn.execute("UPDATE mentions SET data = ?1", [&whole])
+        .unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.mentions("bbbb").unwrap(), it.mentions);
+    assert_eq!(sqlite::kind_tag(&whole), "date");
+    assert_eq!(
+        sqlite::kind_tag(r#"{"type":"polity","id":"FRA"}"#),
+        "polity"
+    );
+}

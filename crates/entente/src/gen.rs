@@ -98,7 +98,7 @@ pub fn parse_size(s: &str) -> Result<u64, GenError> {
         _ => return Err(err()),
     };
     let bytes = num * mult;
-    if !bytes.is_finite() || bytes < 1.0 || bytes > 1e15 {
+    if !bytes.is_finite() || !(1.0..=1e15).contains(&bytes) {
         return Err(err());
     }
     // In range by the check above.
