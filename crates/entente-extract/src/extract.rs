@@ -8,6 +8,7 @@ use entente_recognise::{
     agreement::AgreementMention, polity::PolityMention, Mention, MentionKind, Recognition, Sentence,
 };
 use entente_source::{BlockKind, Document, Span};
+use crate::spheres::sphere_pairs;
 use regex::Regex;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -238,6 +239,8 @@ struct Engine<'a> {
     /// Dates that belong to an agreement's name ("of February 1945").
     name_dates: Vec<Span>,
     last_entity: Option<usize>,
+    /// The last sentence with a secrecy cue, and its block.
+    last_secret: Option<(usize, Option<usize>)>,
     claims: Vec<Claim>,
     next_event: usize,
     next_indicator: usize,
@@ -297,6 +300,13 @@ fn dist(a: &Span, b: &Span) -> usize {
     } else {
         a.start - b.end
     }
+}
+
+/// A continuation cue: the sentence adds to the one before it.
+fn also_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?i)^\W*(?:\w+\s+){0,2}(?:also|further|moreover|in\s+addition)\b").ok())
+        .as_ref()
 }
 
 fn indefinite_re() -> Option<&'static Regex> {
@@ -431,6 +441,7 @@ impl<'a> Engine<'a> {
             plural_claims: Vec::new(),
             expanded: Vec::new(),
             last_entity: None,
+            last_secret: None,
             claims: Vec::new(),
             next_event: 0,
             next_indicator: 0,
@@ -1523,7 +1534,16 @@ impl Engine<'_> {
             .filter(|h| bounds_zone(&h.predicate))
             .map(|h| (s.span.start + h.start, s.span.start + h.end))
             .collect();
-        let secret_here = hits.iter().any(|h| h.predicate == "secret");
+        let mut secret_here = hits.iter().any(|h| h.predicate == "secret");
+        if secret_here {
+            self.last_secret = Some((i, s.block));
+        } else if self.last_secret == Some((i.wrapping_sub(1), s.block))
+            && also_re().is_some_and(|r| r.is_match(text))
+        {
+            // "They also recognised ...": the sentence goes on with the
+            // secret clause the one before it described.
+            secret_here = true;
+        }
         for h in &hits {
             let trig = Span::new(s.span.start + h.start, s.span.start + h.end);
             let zone_start = bounds
@@ -1603,8 +1623,17 @@ impl Engine<'_> {
         }
         // Provisions: kinds cued in a sentence about an agreement.
         let provs = self.lex.provisions_in(text);
-        let groups = self.regions_by_beneficiary(s.span);
-        let listed = groups.len() >= 2 || (groups.len() == 1 && secret_here);
+        let sentence_mentions: Vec<&Mention> = self.rec.mentions_in(s.span).collect();
+        let sphere_cued = provs.iter().any(|p| p.0 == "sphere_of_influence");
+        let mut pairs = sphere_pairs(&self.doc.text, s.span, &sentence_mentions);
+        // A region list "A and B to X" or a split "the western part to X" is
+        // a sphere only with a cue: alone it may be a cession. Two lists
+        // with two holders, or a secret clause, are a division of spheres.
+        let lists = pairs.iter().filter(|p| p.from_list || p.from_direction).count();
+        pairs.retain(|p| {
+            !(p.from_list || p.from_direction) || sphere_cued || lists >= 2 || secret_here
+        });
+        let listed = !pairs.is_empty();
         if !provs.is_empty() || listed {
             let first = provs
                 .first()
@@ -1622,19 +1651,47 @@ impl Engine<'_> {
                 // "A, B and C for X, and D for Y": regions grouped by the
                 // polity each list is for.
                 let mut seen: Vec<String> = Vec::new();
-                if listed {
-                    for (beneficiary, regions) in &groups {
-                        self.push(
-                            agreement_key(e),
-                            "provision",
-                            json!({"kind": "sphere_of_influence", "secret": secret_here, "regions": regions, "beneficiary": beneficiary}),
-                            None,
-                            s.span,
-                            s.span,
-                            "provision.regions-for",
-                            0.7 * factor,
-                        );
-                    }
+                for pair in &pairs {
+                    let rule = if pair.from_list {
+                        "provision.sphere.list"
+                    } else if pair.from_direction {
+                        "provision.sphere.split"
+                    } else {
+                        "provision.sphere.holder"
+                    };
+                    self.push(
+                        agreement_key(e),
+                        "provision",
+                        json!({"kind": "sphere_of_influence", "secret": secret_here, "regions": pair.regions, "beneficiary": polity_value(&pair.holder)}),
+                        None,
+                        s.span,
+                        s.span,
+                        rule,
+                        0.7 * factor,
+                    );
+                }
+                if sphere_cued && pairs.is_empty() {
+                    // A sphere cue with no holder and region of its own
+                    // ("spheres of influence in Asia"): the provision exists,
+                    // but guessing its holder from the nearest polity gives
+                    // false spheres.
+                    let ev = provs
+                        .iter()
+                        .find(|p| p.0 == "sphere_of_influence")
+                        .map(|p| Span::new(s.span.start + p.1, s.span.start + p.2))
+                        .unwrap_or(s.span);
+                    self.push(
+                        agreement_key(e),
+                        "provision",
+                        json!({"kind": "sphere_of_influence", "secret": secret_here, "regions": [], "beneficiary": null}),
+                        None,
+                        s.span,
+                        ev,
+                        "provision.sphere_of_influence",
+                        0.6 * factor,
+                    );
+                }
+                if listed || sphere_cued {
                     seen.push("sphere_of_influence".to_string());
                 }
                 for (kind, a, b) in provs {
@@ -2133,42 +2190,6 @@ impl Engine<'_> {
             rule,
             prec * factor * distance_factor(dist(&tspan, &trig)),
         );
-    }
-
-    /// Regions listed "for" a polity: each run of region mentions followed
-    /// by "for X" goes to X.
-    fn regions_by_beneficiary(&self, span: Span) -> Vec<(Value, Vec<String>)> {
-        let mut out: Vec<(Value, Vec<String>)> = Vec::new();
-        let mut pending: Vec<String> = Vec::new();
-        let mut last_end = span.start;
-        for m in self.rec.mentions_in(span) {
-            match &m.kind {
-                MentionKind::Place(p) if p.category != "city" => {
-                    pending.push(p.name.clone());
-                    last_end = m.span.end;
-                }
-                MentionKind::Polity(p) if !pending.is_empty() => {
-                    let gap = self
-                        .text(Span::new(last_end.min(m.span.start), m.span.start))
-                        .trim()
-                        .to_lowercase();
-                    let after = self.text(Span::new(m.span.end, (m.span.end + 5).min(span.end)));
-                    if gap == "for" || gap == "to" {
-                        out.push((polity_value(p), std::mem::take(&mut pending)));
-                    } else if !p.adjectival
-                        && (gap == "," || gap == "and")
-                        && (after.starts_with(',') || after.starts_with(" and"))
-                    {
-                        // A polity inside a list of regions ("Manchuria,
-                        // Mongolia and Fukien") is one of the regions.
-                        pending.push(p.name.clone());
-                        last_end = m.span.end;
-                    }
-                }
-                _ => {}
-            }
-        }
-        out
     }
 
     /// The last date of the nearest of the three sentences before, within the

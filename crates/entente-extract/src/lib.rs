@@ -25,6 +25,7 @@ pub mod facts;
 mod names;
 pub mod resolve;
 pub mod rules;
+mod spheres;
 
 pub use extract::extract;
 

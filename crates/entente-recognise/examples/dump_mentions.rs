@@ -1,7 +1,12 @@
-//! Dumps `recognise()` for every file under the given folders as JSON lines
-//! (file, sentences, mentions), to compare the output of two versions of the
-//! recogniser. Usage:
+//! Dumps `recognise()` for every file under the given folders (or files) as
+//! JSON lines (file, sentences, mentions), to check that a speed change keeps
+//! the output byte for byte. Usage:
 //! `cargo run --release -p entente-recognise --example dump_mentions -- DIR... > out.jsonl`
+//!
+//! With `REC=N` it runs `recognise()` N times over the files after one
+//! warm-up pass and prints the throughput (for `perf stat` or `valgrind
+//! --tool=callgrind`, whose counts are steadier than wall time on a shared
+//! machine). With `TIME=N` it times each stage separately over N passes.
 use std::path::{Path, PathBuf};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

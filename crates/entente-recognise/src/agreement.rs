@@ -282,6 +282,25 @@ fn find_raw(text: &str) -> Vec<(Span, AgreementMention, f32)> {
     }
 
     if !acronyms.is_empty() {
+        // Whether a name or an acronym already found covers a span, without
+        // a scan of all of them per occurrence: names sorted by start with
+        // the furthest end so far, and acronyms (at most ten bytes) by start.
+        let mut names: Vec<(usize, usize)> = out.iter().map(|(s, _, _)| (s.start, s.end)).collect();
+        names.sort_unstable();
+        let reach: Vec<usize> = names
+            .iter()
+            .scan(0, |far, &(_, end)| {
+                *far = end.max(*far);
+                Some(*far)
+            })
+            .collect();
+        let covered_by_name = |span: Span| {
+            let k = names.partition_point(|&(start, _)| start <= span.start);
+            k.checked_sub(1)
+                .and_then(|k| reach.get(k))
+                .is_some_and(|&far| far >= span.end)
+        };
+        let mut found_acronyms: std::collections::BTreeMap<usize, usize> = Default::default();
         for (acr, (am, def_end)) in &acronyms {
             for (pos, _) in text
                 .get(*def_end..)
@@ -291,10 +310,15 @@ fn find_raw(text: &str) -> Vec<(Span, AgreementMention, f32)> {
                 let span = Span::new(def_end + pos, def_end + pos + acr.len());
                 if !gazetteer::boundary_before(text, span.start)
                     || !gazetteer::boundary_after(text, span.end)
-                    || out.iter().any(|(s, _, _)| s.contains(&span))
+                    || covered_by_name(span)
+                    || found_acronyms
+                        .range(span.start.saturating_sub(MAX_ACRONYM)..=span.start)
+                        .any(|(_, &end)| end >= span.end)
                 {
                     continue;
                 }
+                let end = found_acronyms.entry(span.start).or_insert(span.end);
+                *end = (*end).max(span.end);
                 out.push((span, am.clone(), 0.85));
             }
         }
@@ -330,12 +354,17 @@ fn window_tokens(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
     toks
 }
 
+/// The longest acronym remembered, in bytes.
+const MAX_ACRONYM: usize = 10;
+
 /// `" (RAA)"` right after a name: the acronym and the end of the parenthesis.
 fn acronym_after(text: &str, end: usize) -> Option<(&str, usize)> {
     let rest = text.get(end..)?.strip_prefix(" (")?;
-    let close = rest.find(')')?;
+    // Look no further than the longest acronym: a search to the end of the
+    // text for every name would make "Treaty (Treaty (…" quadratic.
+    let close = rest.bytes().take(MAX_ACRONYM + 1).position(|b| b == b')')?;
     let acr = rest.get(..close)?;
-    let ok = (2..=10).contains(&acr.len())
+    let ok = (2..=MAX_ACRONYM).contains(&acr.len())
         && acr
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')

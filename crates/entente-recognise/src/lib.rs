@@ -136,6 +136,27 @@ mod adversarial {
             }
         }
         assert!(count(&r, |k| matches!(k, MentionKind::Agreement(_))) >= 99_999);
+        // Every name followed by an open bracket looks for an acronym; the
+        // look stays short.
+        let r = run(&"the Treaty (".repeat(100_000));
+        assert!(count(&r, |k| matches!(k, MentionKind::Agreement(_))) >= 99_999);
+    }
+
+    #[test]
+    fn one_surname_many_times() {
+        // Each lone surname finds the full name before it by bisection.
+        let text = "Stéphen Pichon met Pichon. ".repeat(50_000);
+        let r = run(&text);
+        let ids: Vec<u32> = r
+            .mentions
+            .iter()
+            .filter_map(|m| match &m.kind {
+                MentionKind::Person(p) => Some(p.person),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ids.len(), 100_000);
+        assert!(ids.iter().all(|&id| id == ids[0]));
     }
 
     #[test]

@@ -736,10 +736,13 @@ fn find_raw(text: &str) -> Vec<(Span, PersonMention, f32)> {
             let Some(candidates) = surnames.get(t.word) else {
                 continue;
             };
-            let Some(person) = candidates
-                .iter()
-                .rev()
-                .find(|&&(start, _)| start < t.start)
+            // Candidates are in text order: the last one before the token
+            // is found by bisection (a scan back from the end made a long
+            // document with a frequent surname quadratic).
+            let before = candidates.partition_point(|&(start, _)| start < t.start);
+            let Some(person) = before
+                .checked_sub(1)
+                .and_then(|k| candidates.get(k))
                 .or(candidates.first())
                 .map(|&(_, p)| p)
             else {

@@ -325,6 +325,7 @@ fn one_line(s: &str) -> String {
 
 /// Runs on a worker: read, hash, and (unless known) parse and derive.
 fn process(job: Job<'_>, known: &std::collections::HashSet<String>) -> Msg {
+    let from_disk = matches!(job, Job::File(_));
     let (shown, path, bytes): (String, PathBuf, Cow<'_, [u8]>) = match job {
         Job::Unreachable(f) => {
             return Msg::Failed(Failure {
@@ -336,12 +337,8 @@ fn process(job: Job<'_>, known: &std::collections::HashSet<String>) -> Msg {
         Job::File(path) => {
             let shown = path.display().to_string();
             match std::fs::read(&path) {
-                Ok(bytes) => {
-                    // Versions are tracked per file, so the key must not
-                    // depend on the folder the command ran from.
-                    let path = std::fs::canonicalize(&path).unwrap_or(path);
-                    (shown, path, bytes.into())
-                }
+                // Canonicalised below, once the file is known to be new.
+                Ok(bytes) => (shown, path, bytes.into()),
                 Err(e) => {
                     return Msg::Failed(Failure {
                         message: one_line(&format!("{shown}: cannot read: {e}")),
@@ -356,6 +353,15 @@ fn process(job: Job<'_>, known: &std::collections::HashSet<String>) -> Msg {
     if known.contains(&id) {
         return Msg::Known { bytes: bytes_len };
     }
+    // Versions are tracked per file, so the key must not depend on the
+    // folder the command ran from. Only new files pay for it: resolving
+    // every component of the path was a third of an unchanged re-ingest's
+    // system time (issue 7). In-memory names stay as they are.
+    let path = if from_disk {
+        std::fs::canonicalize(&path).unwrap_or(path)
+    } else {
+        path
+    };
     // Recognition and extraction are other crates' code: a bug there must
     // cost one file, not the run (and not the documents already queued).
     let t = Instant::now();
