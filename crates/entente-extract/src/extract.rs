@@ -3,12 +3,12 @@
 //! then the document's main agreement or pair of polities).
 
 use crate::rules::{lexicon, Hit, Lexicon};
+use crate::spheres::sphere_pairs;
 use crate::{Citation, Claim};
 use entente_recognise::{
     agreement::AgreementMention, polity::PolityMention, Mention, MentionKind, Recognition, Sentence,
 };
 use entente_source::{BlockKind, Document, Span};
-use crate::spheres::sphere_pairs;
 use regex::Regex;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -305,8 +305,10 @@ fn dist(a: &Span, b: &Span) -> usize {
 /// A continuation cue: the sentence adds to the one before it.
 fn also_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?i)^\W*(?:\w+\s+){0,2}(?:also|further|moreover|in\s+addition)\b").ok())
-        .as_ref()
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)^\W*(?:\w+\s+){0,2}(?:also|further|moreover|in\s+addition)\b").ok()
+    })
+    .as_ref()
 }
 
 fn indefinite_re() -> Option<&'static Regex> {
@@ -1629,7 +1631,10 @@ impl Engine<'_> {
         // A region list "A and B to X" or a split "the western part to X" is
         // a sphere only with a cue: alone it may be a cession. Two lists
         // with two holders, or a secret clause, are a division of spheres.
-        let lists = pairs.iter().filter(|p| p.from_list || p.from_direction).count();
+        let lists = pairs
+            .iter()
+            .filter(|p| p.from_list || p.from_direction)
+            .count();
         pairs.retain(|p| {
             !(p.from_list || p.from_direction) || sphere_cued || lists >= 2 || secret_here
         });
@@ -1819,7 +1824,16 @@ impl Engine<'_> {
                 conf * distance_factor(d),
             );
         }
-        let parties = self.polities_near(zone, trig);
+        let mut parties = self.polities_near(zone, trig);
+        if let Some(with) = self.signed_with(s, trig) {
+            // "the entente, signed with Britain in London": one party is
+            // named; the other is the polity the sentence is about (named
+            // most often), not every state the sentence mentions.
+            parties = match self.topic_polity(s.span, &with) {
+                Some(other) => vec![with, other],
+                None => Vec::new(),
+            };
+        }
         if parties.len() >= 2 {
             for p in parties {
                 self.push(
@@ -1834,6 +1848,43 @@ impl Engine<'_> {
                 );
             }
         }
+    }
+
+    /// The polity right after a signing trigger's "with" ("signed with
+    /// Britain", "concluded with the Netherlands").
+    fn signed_with(&self, s: &SentInfo, trig: Span) -> Option<Value> {
+        let rest = self.text(Span::new(trig.end, s.span.end));
+        let lead = rest.len() - rest.trim_start().len();
+        let after = rest.trim_start().strip_prefix("with ")?;
+        let after_the = after.strip_prefix("the ").unwrap_or(after);
+        let at = trig.end + lead + 5 + (after.len() - after_the.len());
+        self.rec
+            .mentions_in(s.span)
+            .find(|m| m.span.start == at)
+            .and_then(polity_of)
+            .filter(|p| !p.adjectival || after_the.contains('-'))
+            .map(polity_value)
+    }
+
+    /// The polity a sentence names most often, other than `not`; ties go to
+    /// the earliest.
+    fn topic_polity(&self, span: Span, not: &Value) -> Option<Value> {
+        let mut counts: Vec<(usize, Value)> = Vec::new();
+        for m in self.rec.mentions_in(span) {
+            if self.inside_agreement(&m.span) {
+                continue;
+            }
+            let Some(p) = polity_of(m) else { continue };
+            if not["id"] == p.id.as_str() {
+                continue;
+            }
+            match counts.iter_mut().find(|c| c.1["id"] == p.id.as_str()) {
+                Some(c) => c.0 += 1,
+                None => counts.push((1, polity_value(p))),
+            }
+        }
+        let best = counts.iter().map(|c| c.0).max()?;
+        counts.into_iter().find(|c| c.0 == best).map(|c| c.1)
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -47,6 +47,9 @@ struct Cues {
     direction: Regex,
     direction_of: Regex,
     direction_link: Regex,
+    direction_poss: Regex,
+    holds: Regex,
+    for_lead: Regex,
     modal: Regex,
 }
 
@@ -69,6 +72,9 @@ fn cues() -> Option<&'static Cues> {
             direction: get("direction")?,
             direction_of: get("direction_of")?,
             direction_link: get("direction_link")?,
+            direction_poss: get("direction_poss")?,
+            holds: get("holds")?,
+            for_lead: get("for_lead")?,
             modal: get("modal")?,
         })
     })
@@ -83,13 +89,37 @@ fn region_name(m: &Mention) -> Option<String> {
         MentionKind::Place(p) => {
             let broad = p.within.len() <= 1
                 && (CONTINENTS.contains(&p.id.as_str())
-                    || p.within.first().is_some_and(|w| CONTINENTS.contains(&w.as_str())));
+                    || p.within
+                        .first()
+                        .is_some_and(|w| CONTINENTS.contains(&w.as_str())));
             let fine = !matches!(p.category.as_str(), "city" | "sea" | "river" | "continent");
             (fine && !broad).then(|| p.name.clone())
         }
         MentionKind::Polity(p) if !p.adjectival => Some(p.name.clone()),
         _ => None,
     }
+}
+
+/// "outer Mongolia" in lower case: the recogniser sees only "Mongolia", but
+/// the qualifier before it names a region the gazetteer knows.
+fn qualified(text: &str, m: &Mention) -> Option<String> {
+    let before = slice(text, m.span.start.saturating_sub(7), m.span.start);
+    let word = before.split_whitespace().last()?.to_lowercase();
+    if !["outer", "inner", "upper", "lower"].contains(&word.as_str()) {
+        return None;
+    }
+    let name = match &m.kind {
+        MentionKind::Place(p) => &p.name,
+        MentionKind::Polity(p) => &p.name,
+        _ => return None,
+    };
+    let mut cap: String = word.chars().take(1).flat_map(char::to_uppercase).collect();
+    cap.push_str(word.get(1..).unwrap_or(""));
+    let phrase = format!("{cap} {name}");
+    entente_recognise::place::find_in(&phrase)
+        .into_iter()
+        .map(|(_, p)| p.name)
+        .find(|n| n.len() > name.len())
 }
 
 fn polity(m: &Mention) -> Option<&PolityMention> {
@@ -106,13 +136,24 @@ fn slice(text: &str, a: usize, b: usize) -> &str {
 /// Canonical name of one part of a region: the recogniser's own gazetteer
 /// knows "the western part of Inner Mongolia"; otherwise "Western R".
 fn part_name(direction: &str, region: &str) -> String {
+    let direction = match direction {
+        "west" => "western",
+        "east" => "eastern",
+        "north" => "northern",
+        "south" => "southern",
+        d => d,
+    };
     let phrase = format!("the {direction} part of {region}");
     let found = entente_recognise::place::find_in(&phrase)
         .into_iter()
         .map(|(_, p)| p.name)
         .find(|n| n != region);
     found.unwrap_or_else(|| {
-        let mut cap: String = direction.chars().take(1).flat_map(char::to_uppercase).collect();
+        let mut cap: String = direction
+            .chars()
+            .take(1)
+            .flat_map(char::to_uppercase)
+            .collect();
         cap.push_str(direction.get(1..).unwrap_or(""));
         format!("{cap} {region}")
     })
@@ -126,14 +167,21 @@ fn region_run(text: &str, ms: &[&Mention], k: usize, c: &Cues) -> (Vec<String>, 
     let mut j = k;
     while let Some(m) = ms.get(j) {
         if let Some(prev) = j.checked_sub(1).and_then(|p| ms.get(p)) {
-            if j > k && !c.region_gap.is_match(slice(text, prev.span.end, m.span.start)) {
+            if j > k
+                && !c
+                    .region_gap
+                    .is_match(slice(text, prev.span.end, m.span.start))
+            {
                 break;
             }
         }
         // A polity followed by a possessive is the next holder, not a region.
         let possessive = slice(text, m.span.end, (m.span.end + 3).min(text.len()));
-        match region_name(m) {
-            Some(n) if !(polity(m).is_some() && (possessive.starts_with('\'') || possessive.starts_with('’'))) => {
+        match qualified(text, m).or_else(|| region_name(m)) {
+            Some(n)
+                if !(polity(m).is_some()
+                    && (possessive.starts_with('\'') || possessive.starts_with('’'))) =>
+            {
                 out.push(n)
             }
             _ => break,
@@ -217,13 +265,23 @@ pub(crate) fn sphere_pairs(text: &str, span: Span, mentions: &[&Mention]) -> Vec
             || rest.starts_with("’s")
             || rest.starts_with("s'")
             || rest.starts_with("' ");
-        if !possessive || unreal(m.span.start) {
+        // "Russia had special interests in R" holds them as well.
+        let verb = if possessive {
+            None
+        } else {
+            c.holds.find(rest).map(|v| v.end())
+        };
+        if (!possessive && verb.is_none()) || unreal(m.span.start) {
             continue;
         }
-        let Some(h) = c.head.find(rest) else { continue };
+        let skip = verb.unwrap_or(0);
+        let Some(h) = c.head.find(rest.get(skip..).unwrap_or("")) else {
+            continue;
+        };
+        let head_end = m.span.end + skip + h.end();
         let Some(next) = ms.get(k + 1) else { continue };
-        let gap = slice(text, m.span.end + h.end(), next.span.start);
-        if next.span.start < m.span.end + h.end() || !c.region_gap.is_match(gap) {
+        let gap = slice(text, head_end, next.span.start);
+        if next.span.start < head_end || !c.region_gap.is_match(gap) {
             continue;
         }
         let (regions, _) = region_run(text, &ms, k + 1, c);
@@ -231,7 +289,9 @@ pub(crate) fn sphere_pairs(text: &str, span: Span, mentions: &[&Mention]) -> Vec
     }
     // 2. "R was recognised as Japan's sphere".
     for (k, m) in ms.iter().enumerate() {
-        let Some(region) = region_name(m) else { continue };
+        let Some(region) = region_name(m) else {
+            continue;
+        };
         let Some(next) = ms.get(k + 1) else { continue };
         let Some(p) = polity(next) else { continue };
         if p.adjectival
@@ -257,7 +317,8 @@ pub(crate) fn sphere_pairs(text: &str, span: Span, mentions: &[&Mention]) -> Vec
         if let Some(p) = polity(next) {
             if !p.adjectival
                 && !split_before(text, span, ms.get(k).map_or(0, |m| m.span.start), c)
-                && c.list_link.is_match(slice(text, last.span.end, next.span.start))
+                && c.list_link
+                    .is_match(slice(text, last.span.end, next.span.start))
             {
                 add(p, regions, true, false);
                 // The holder ends the list; it does not start the next one.
@@ -265,6 +326,28 @@ pub(crate) fn sphere_pairs(text: &str, span: Span, mentions: &[&Mention]) -> Vec
             }
         }
         k = (after + consumed).max(k + 1);
+    }
+    // 3b. "For Japan the regions were A and B."
+    for (k, m) in ms.iter().enumerate() {
+        let Some(p) = polity(m) else { continue };
+        let before = slice(
+            text,
+            m.span.start.saturating_sub(4).max(span.start),
+            m.span.start,
+        );
+        let Some(next) = ms.get(k + 1) else { continue };
+        if p.adjectival
+            || !before.eq_ignore_ascii_case("for ")
+            || !c
+                .for_lead
+                .is_match(slice(text, m.span.end, next.span.start))
+        {
+            continue;
+        }
+        let (regions, _) = region_run(text, &ms, k + 1, c);
+        // "the regions were" names them as regions of the holder, unlike a
+        // bare list that may be a cession.
+        add(p, regions, false, false);
     }
     // 4. "the western part of R ... to X, the eastern (part of R) to Y".
     let sentence = slice(text, span.start, span.end);
@@ -277,7 +360,9 @@ pub(crate) fn sphere_pairs(text: &str, span: Span, mentions: &[&Mention]) -> Vec
         let direction = word.as_str().to_lowercase();
         // The compass word inside a region's own name ("Western Inner
         // Mongolia", "Eastern Europe") already names the part.
-        let inside = ms.iter().position(|m| m.span.start <= ds && de <= m.span.end);
+        let inside = ms
+            .iter()
+            .position(|m| m.span.start <= ds && de <= m.span.end);
         let (region, after_end, base) = match inside {
             Some(i) => {
                 let Some(m) = ms.get(i) else { continue };
@@ -321,7 +406,13 @@ pub(crate) fn sphere_pairs(text: &str, span: Span, mentions: &[&Mention]) -> Vec
         }
         let holder = ms.iter().find(|m| m.span.start >= after_end);
         if let Some((m, p)) = holder.and_then(|m| polity(m).map(|p| (m, p))) {
-            if !p.adjectival && c.direction_link.is_match(slice(text, after_end, m.span.start)) {
+            let gap = slice(text, after_end, m.span.start);
+            let rest = slice(text, m.span.end, span.end);
+            let possessive = rest.starts_with("'s") || rest.starts_with("’s");
+            if !p.adjectival
+                && (c.direction_link.is_match(gap)
+                    || (possessive && c.direction_poss.is_match(gap)))
+            {
                 add(p, vec![region], false, true);
             }
         }
@@ -367,7 +458,10 @@ mod tests {
             let got = pairs_of(sentence.trim());
             n += 1;
             if got != want.trim() {
-                failures.push(format!("{sentence}\n  want {:?}\n  got  {got:?}", want.trim()));
+                failures.push(format!(
+                    "{sentence}\n  want {:?}\n  got  {got:?}",
+                    want.trim()
+                ));
             }
         }
         assert!(n >= 5, "examples missing");

@@ -354,9 +354,9 @@ fn process(job: Job<'_>, known: &std::collections::HashSet<String>) -> Msg {
         return Msg::Known { bytes: bytes_len };
     }
     // Versions are tracked per file, so the key must not depend on the
-    // folder the command ran from. Only new files pay for it: resolving
-    // every component of the path was a third of an unchanged re-ingest's
-    // system time (issue 7). In-memory names stay as they are.
+    // folder the command ran from. Only new files pay for it (a few
+    // syscalls per path component): an unchanged file needs just its hash.
+    // In-memory names stay as they are.
     let path = if from_disk {
         std::fs::canonicalize(&path).unwrap_or(path)
     } else {
