@@ -302,6 +302,13 @@ fn dist(a: &Span, b: &Span) -> usize {
     }
 }
 
+/// The gap between a subject and a passive verb ("was formally").
+fn passive_gap_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(?i)^\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+ly\s+)?$").ok())
+        .as_ref()
+}
+
 /// A continuation cue: the sentence adds to the one before it.
 fn also_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
@@ -1575,6 +1582,23 @@ impl Engine<'_> {
                         (trig.end + 16).min(s.span.end).max(trig.end),
                     ))
                     .any(|m| matches!(m.kind, MentionKind::Person(_)))
+            {
+                continue;
+            }
+            // "Kleinwaechter was recognised as the envoy": a person is
+            // recognised in an office, not a state.
+            if h.predicate == "event:recognition"
+                && self
+                    .rec
+                    .mentions_in(Span::new(
+                        trig.start.saturating_sub(40).max(s.span.start),
+                        trig.start,
+                    ))
+                    .filter(|m| matches!(m.kind, MentionKind::Person(_)))
+                    .any(|m| {
+                        let gap = self.text(Span::new(m.span.end.min(trig.start), trig.start));
+                        passive_gap_re().is_some_and(|r| r.is_match(gap))
+                    })
             {
                 continue;
             }

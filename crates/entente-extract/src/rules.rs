@@ -308,6 +308,17 @@ impl Lexicon {
         kept.sort_by_key(|h| h.start);
         let mut out = Vec::new();
         for mut h in kept {
+            // A long trigger can hold its own negation or state verb
+            // ("relations with France were not broken", "relations remain
+            // severed"): no event happened.
+            let inner = text.get(h.start..h.end).unwrap_or("");
+            if self
+                .modality
+                .iter()
+                .any(|c| c.effect == ModalEffect::Drop && c.re.is_match(inner))
+            {
+                continue;
+            }
             match self.modality_before(text, h.start) {
                 Some(ModalEffect::Drop) => continue,
                 Some(ModalEffect::Becomes(p)) => h.predicate = p,
