@@ -305,8 +305,35 @@ fn dist(a: &Span, b: &Span) -> usize {
 /// The gap between a subject and a passive verb ("was formally").
 fn passive_gap_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?i)^\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+ly\s+)?$").ok())
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)^\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+ly\s+)?$").ok()
+    })
+    .as_ref()
+}
+
+/// A name that starts with a lower-case particle ("of Völderndorff").
+fn particle_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^(?:of|de|von|van|du|di|da|der|del)\s").ok())
         .as_ref()
+}
+
+/// The gap between a given name and its particle: a comma and a title.
+fn title_gap_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^,?\s*(?:(?:Baron|Baroness|Count|Countess|Freiherr|Graf|Chevalier|Marquis|Marquess|Duke|Prince|Lord|Sir)\s+)?$").ok()
+    })
+    .as_ref()
+}
+
+/// Words for a state or its government, the things recognition is of.
+fn state_noun_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:governments?|states?|republics?|kingdoms?|empires?|regimes?|independence|sovereignty|nations?|countr(?:y|ies)|administration|authorities|committee|junta|dynasty|monarchy|king|queen|emperor|sultan|president|belligeren(?:cy|ts?)|union|federation|confederation|provinces?)\b").ok()
+    })
+    .as_ref()
 }
 
 /// A continuation cue: the sentence adds to the one before it.
@@ -512,7 +539,62 @@ impl<'a> Engine<'a> {
         self.parent_headings();
         self.settle_events();
         self.settle_plurals();
+        self.settle_secret_spheres();
         self.declare_entities();
+    }
+
+    /// A sphere the document calls secret in one place is the same secret
+    /// provision where a later sentence mentions it in passing ("violated
+    /// Russia's sphere in Outer Mongolia"): secrecy is a property of the
+    /// provision, not of the sentence that repeats it.
+    fn settle_secret_spheres(&mut self) {
+        // Keyed by holder and region, not by agreement: a passing mention
+        // often attaches to the document's main agreement instead.
+        let key = |c: &Claim| -> Option<String> {
+            if c.predicate != "provision" || c.value["kind"] != "sphere_of_influence" {
+                return None;
+            }
+            c.value["beneficiary"]["id"].as_str().map(str::to_string)
+        };
+        let regions = |c: &Claim| -> Vec<String> {
+            c.value["regions"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|r| r.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let secret: Vec<(String, Vec<String>, String)> = self
+            .claims
+            .iter()
+            .filter(|c| c.value["secret"] == true)
+            .filter_map(|c| key(c).map(|k| (k, regions(c), c.subject.clone())))
+            .collect();
+        let mut misplaced: Vec<usize> = Vec::new();
+        for (i, c) in self.claims.iter_mut().enumerate() {
+            if c.value["secret"] == true {
+                continue;
+            }
+            let Some(k) = key(c) else { continue };
+            let rs = regions(c);
+            let same: Vec<&String> = secret
+                .iter()
+                .filter(|(sk, srs, _)| *sk == k && rs.iter().any(|r| srs.contains(r)))
+                .map(|x| &x.2)
+                .collect();
+            if same.contains(&&c.subject) {
+                c.value["secret"] = json!(true);
+            } else if !same.is_empty() {
+                // The secret sphere of another agreement, mentioned in
+                // passing and attached to the wrong one.
+                misplaced.push(i);
+            }
+        }
+        for i in misplaced.into_iter().rev() {
+            self.claims.remove(i);
+        }
     }
 
     fn settle_plurals(&mut self) {
@@ -1444,6 +1526,24 @@ impl Engine<'_> {
             .min_by_key(|x| x.1)
     }
 
+    /// The date of a nominal trigger's own phrase: "the signing of the
+    /// treaty by both governments on 31 August 1990" is dated by what
+    /// follows it, before any comma, not by an earlier act of the sentence.
+    fn phrase_date(&self, trig: Span, zone: Span) -> Option<(String, usize, Span)> {
+        let rest = self.text(Span::new(trig.end.min(zone.end), zone.end));
+        let word = self.text(trig).to_lowercase();
+        let nominal =
+            word.ends_with("ing") || word.ends_with(" of") || word.starts_with("signature");
+        if !nominal || !rest.trim_start().starts_with("of ") {
+            return None;
+        }
+        let stop = rest.find([',', ';']).map_or(zone.end, |p| trig.end + p);
+        self.rec
+            .mentions_in(Span::new(trig.end, zone.end))
+            .filter(|m| m.span.start < stop && !self.inside_agreement(&m.span))
+            .find_map(|m| date_of(m).map(|d| (d.to_string(), dist(&m.span, &trig), m.span)))
+    }
+
     /// The section's heading year.
     fn section_year(&self, s: &SentInfo) -> Option<String> {
         s.section
@@ -1498,6 +1598,54 @@ impl Engine<'_> {
         }
         ps.sort_by_key(|x| x.0);
         ps.into_iter().map(|x| x.1).collect()
+    }
+
+    /// Whether a recognition trigger has a state for its object: a polity or
+    /// a word for a state or government within a few words after it, or
+    /// before it in the passive ("Texas was recognised").
+    fn recognises_state(&self, s: &SentInfo, trig: Span) -> bool {
+        // The object is the first noun phrase: a few words, not the clause.
+        let after = Span::new(trig.end.min(s.span.end), (trig.end + 32).min(s.span.end));
+        let before = Span::new(trig.start.saturating_sub(60).max(s.span.start), trig.start);
+        let polity_in = |sp: Span| {
+            self.rec
+                .mentions_in(sp)
+                .any(|m| matches!(m.kind, MentionKind::Polity(_)))
+        };
+        let Some(re) = state_noun_re() else {
+            return true;
+        };
+        // The trigger itself may name the state ("acknowledged Cuban
+        // independence").
+        re.is_match(self.text(trig))
+            || polity_in(after)
+            || re.is_match(self.text(after))
+            || ({
+                // "Texas was (formally) recognised": the passive, with at
+                // most one adverb.
+                let b = self.text(before).to_lowercase();
+                let mut words = b.split_whitespace().rev();
+                let aux = |w: &str| matches!(w, "was" | "were" | "been");
+                match (words.next(), words.next()) {
+                    (Some(w), _) if aux(w) => true,
+                    (Some(adv), Some(w)) => adv.ends_with("ly") && aux(w),
+                    _ => false,
+                }
+            } && (polity_in(before) || re.is_match(self.text(before))))
+    }
+
+    /// The clause around a trigger: bounded by the nearest comma, semicolon
+    /// or colon on each side, within the sentence.
+    fn clause_of(&self, sent: Span, trig: Span) -> Span {
+        let before = self.text(Span::new(sent.start, trig.start.max(sent.start)));
+        let start = before
+            .rfind([',', ';', ':'])
+            .map_or(sent.start, |p| sent.start + p + 1);
+        let after = self.text(Span::new(trig.end.min(sent.end), sent.end));
+        let end = after
+            .find([',', ';', ':'])
+            .map_or(sent.end, |p| trig.end + p);
+        Span::new(start, end.max(start))
     }
 
     /// The two parties of a relations event: the document's pair, except
@@ -1583,6 +1731,11 @@ impl Engine<'_> {
                     ))
                     .any(|m| matches!(m.kind, MentionKind::Person(_)))
             {
+                continue;
+            }
+            // Recognition is of a state or a government: "the importance of
+            // Alaska was recognised", "he recognised the boycott as" are not.
+            if h.predicate == "event:recognition" && !s.heading && !self.recognises_state(s, trig) {
                 continue;
             }
             // "Kleinwaechter was recognised as the envoy": a person is
@@ -1757,7 +1910,9 @@ impl Engine<'_> {
         rule: &str,
         conf: f32,
     ) {
-        let date = self.date_in(zone, trig);
+        let date = self
+            .phrase_date(trig, zone)
+            .or_else(|| self.date_in(zone, trig));
         let (date, dconf) = match date {
             Some((d, dd, _)) => (Some(d), distance_factor(dd)),
             None => match (pred, self.section_year(s)) {
@@ -1822,20 +1977,36 @@ impl Engine<'_> {
             .iter()
             .filter_map(|k| head_text.find(k).map(|p| head.start + p))
             .min();
-        let persons: Vec<(Value, usize)> = self
-            .rec
-            .mentions_in(zone)
-            .filter(|m| {
-                negotiators_until.is_none_or(|n| m.span.start < n || m.span.start > trig.end)
-            })
-            .filter_map(|m| match &m.kind {
-                MentionKind::Person(p) => Some((
-                    json!({"name": p.name, "office": p.office, "polity": p.polity}),
-                    dist(&m.span, &trig),
-                )),
-                _ => None,
-            })
-            .collect();
+        let mut persons: Vec<(Value, usize)> = Vec::new();
+        let mut last: Option<Span> = None;
+        for m in self.rec.mentions_in(zone).filter(|m| {
+            negotiators_until.is_none_or(|n| m.span.start < n || m.span.start > trig.end)
+        }) {
+            let MentionKind::Person(p) = &m.kind else {
+                continue;
+            };
+            let own = self.text(m.span);
+            if particle_re().is_some_and(|r| r.is_match(own)) {
+                // "Otto, Baron of Völderndorff" comes as "Otto" and "of
+                // Völderndorff": the particle continues the name before it
+                // across a title; alone ("widow of X") it is no signatory.
+                let joined = last.filter(|l| {
+                    title_gap_re().is_some_and(|r| {
+                        r.is_match(self.text(Span::new(l.end.min(m.span.start), m.span.start)))
+                    })
+                });
+                if let (Some(l), Some(prev)) = (joined, persons.last_mut()) {
+                    prev.0["name"] = json!(self.text(Span::new(l.start, m.span.end)));
+                    last = Some(Span::new(l.start, m.span.end));
+                }
+                continue;
+            }
+            persons.push((
+                json!({"name": p.name, "office": p.office, "polity": p.polity}),
+                dist(&m.span, &trig),
+            ));
+            last = Some(m.span);
+        }
         for (p, d) in persons {
             self.push(
                 subject.to_string(),
@@ -2042,8 +2213,30 @@ impl Engine<'_> {
             // An undated event is too vague to keep.
             return;
         }
-        let spolities = self.polities_near(s.span, trig);
-        let Some(parties) = self.event_parties(&spolities) else {
+        // The trigger's own clause names the parties when it names two:
+        // "A had severed relations with B on 8 April, after B declared war
+        // on C" is about A and B, not C.
+        let clause = self.clause_of(s.span, trig);
+        let cpolities = self.polities_near(clause, trig);
+        let spolities = if cpolities.len() < 2 {
+            self.polities_near(s.span, trig)
+        } else {
+            cpolities
+        };
+        // A clause naming two polities, one of the document's pair, names
+        // both parties ("A had severed relations with B").
+        let clause_pair = spolities.len() == 2
+            && self.pair.len() >= 2
+            && spolities
+                .iter()
+                .any(|v| self.pair.iter().any(|p| p["id"] == v["id"]))
+            && self.polities_near(clause, trig).len() == 2;
+        let parties = if clause_pair {
+            Some(spolities.clone())
+        } else {
+            self.event_parties(&spolities)
+        };
+        let Some(parties) = parties else {
             return;
         };
         let place = self.place_after(trig, zone).map(|p| p.0);
@@ -2740,6 +2933,107 @@ mod structure_tests {
             let before = t.get(..m.span.start).unwrap_or("");
             before.ends_with("May ") || before.ends_with("June ") || before.ends_with("ay ")
         }
+    }
+
+    /// Claims of a text run through the real recogniser.
+    fn real(text: &str) -> Vec<Claim> {
+        let d = doc(text);
+        let rec = entente_recognise::recognise(&d);
+        extract("t", &d, &rec)
+    }
+
+    fn events_of(claims: &[Claim], kind: &str) -> Vec<Value> {
+        claims
+            .iter()
+            .filter(|c| c.predicate == "event" && c.value["kind"] == kind)
+            .map(|c| c.value.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_nominal_signing_takes_the_date_of_its_own_phrase() {
+        let c = real("Notes\n\nAfter the crisis of late 1809, the signing of the Treaty of Alcoa by both crowns on 3 March 1810, and a royal visit, ended the dispute.");
+        let signed: Vec<Option<String>> = c
+            .iter()
+            .filter(|c| c.predicate == "signed")
+            .map(|c| c.valid_time.clone())
+            .collect();
+        assert_eq!(signed, vec![Some("1810-03-03".to_string())], "{c:#?}");
+    }
+
+    #[test]
+    fn a_secret_sphere_mentioned_again_stays_secret_and_in_place() {
+        let c = real("The Lisbon Pact\n\nThe Lisbon Pact was signed on 4 May 1811. In a secret annex Spain recognised Portugal's special interests in Galicia.\n\nThe Madrid Accord was signed on 2 June 1840. Under the Madrid Accord the two crowns still respected Portugal's special interests in Galicia.");
+        let spheres: Vec<&Claim> = c
+            .iter()
+            .filter(|c| c.predicate == "provision" && c.value["kind"] == "sphere_of_influence")
+            .filter(|c| c.value["beneficiary"]["name"] == "Portugal")
+            .collect();
+        assert!(!spheres.is_empty(), "{c:#?}");
+        assert!(
+            spheres.iter().all(|c| c.value["secret"] == true),
+            "{spheres:#?}"
+        );
+        let subjects: std::collections::BTreeSet<&str> =
+            spheres.iter().map(|c| c.subject.as_str()).collect();
+        assert_eq!(subjects.len(), 1, "{spheres:#?}");
+    }
+
+    #[test]
+    fn recognition_needs_a_state_for_object() {
+        let c = real("Notes\n\nThe value of the harbour was finally recognized in 1941. The President recognized the strike as a protest in 1905. Portugal recognized Brazil on 29 August 1825.");
+        let r = events_of(&c, "recognition");
+        assert_eq!(r.len(), 1, "{r:#?}");
+        assert!(r[0]["parties"].to_string().contains("Brazil"), "{r:#?}");
+    }
+
+    #[test]
+    fn negated_or_lasting_breaks_are_no_events() {
+        let c = real("Spain and Peru\n\nDiplomatic relations with Peru were not broken by the coup of 1830. Spain and Peru broke off diplomatic relations on 4 May 1866.");
+        let r = events_of(&c, "relations_suspended");
+        assert_eq!(r.len(), 1, "{r:#?}");
+    }
+
+    #[test]
+    fn the_triggers_clause_names_the_event_parties() {
+        let c = real("Brazil and Portugal\n\nBrazil and Portugal exchanged envoys in 1825. Spain had severed diplomatic relations with Portugal on 3 May 1910, after Portugal declared war on Austria.");
+        let r = events_of(&c, "relations_suspended");
+        let parties = r
+            .first()
+            .map(|v| v["parties"].to_string())
+            .unwrap_or_default();
+        assert!(
+            parties.contains("Spain") && !parties.contains("Austria"),
+            "{r:#?}"
+        );
+    }
+
+    #[test]
+    fn signed_with_names_one_party_and_the_topic_the_other() {
+        let c = real("Notes\n\nItalian opinion favoured Russia, but Italy's government kept to the Italian line, and the Naval Pact, signed with Spain in Madrid on 2 May 1909, bound Italy.");
+        let parties: Vec<String> = c
+            .iter()
+            .filter(|c| c.predicate == "party" && c.rule.starts_with("sign."))
+            .filter_map(|c| c.value["name"].as_str().map(str::to_string))
+            .collect();
+        assert!(parties.contains(&"Spain".to_string()), "{parties:?}");
+        assert!(parties.contains(&"Italy".to_string()), "{parties:?}");
+        assert!(!parties.contains(&"Russia".to_string()), "{parties:?}");
+    }
+
+    #[test]
+    fn a_sentence_that_goes_on_keeps_the_secrecy_of_the_one_before() {
+        let c = real("The Lisbon Pact\n\nThe Lisbon Pact was signed on 4 May 1811. In a secret annex Spain recognised Portugal's special interests in Galicia. They also recognised Spain's special interests in Madeira.");
+        let spheres: Vec<&Claim> = c
+            .iter()
+            .filter(|c| c.predicate == "provision" && c.value["kind"] == "sphere_of_influence")
+            .filter(|c| c.value["beneficiary"]["name"] == "Spain")
+            .collect();
+        assert!(!spheres.is_empty(), "{c:#?}");
+        assert!(
+            spheres.iter().all(|c| c.value["secret"] == true),
+            "{spheres:#?}"
+        );
     }
 }
 

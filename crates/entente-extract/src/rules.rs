@@ -367,9 +367,18 @@ impl Lexicon {
             end -= 1;
         }
         let after = text.get(h.end..end).unwrap_or("");
-        self.blockers
-            .iter()
-            .any(|(p, re)| *p == h.predicate && re.is_match(after))
+        let mut start = h.start.saturating_sub(40);
+        while !text.is_char_boundary(start) {
+            start += 1;
+        }
+        let before = text.get(start..h.start).unwrap_or("");
+        self.blockers.iter().any(|(p, re)| {
+            if let Some(p) = p.strip_prefix("before:") {
+                p == h.predicate && re.is_match(before)
+            } else {
+                *p == h.predicate && re.is_match(after)
+            }
+        })
     }
 
     /// The provision kinds cued in `text`, with their byte ranges.
