@@ -405,21 +405,6 @@ fn place_fallback_re() -> Option<&'static Regex> {
     .as_ref()
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 impl<'a> Engine<'a> {
     fn new(doc_id: &'a str, doc: &'a Document, rec: &'a Recognition) -> Self {
         let sentences: Vec<Sentence> = if rec.sentences.is_empty() {
@@ -1567,7 +1552,7 @@ impl Engine<'_> {
         let c = place_fallback_re()?.captures(rest)?;
         let g = c.get(1)?;
         let name = g.as_str().trim_end_matches(['.', ',']);
-        if MONTHS.iter().any(|m| name.starts_with(m)) {
+        if crate::names::MONTHS.iter().any(|m| name.starts_with(m)) {
             return None;
         }
         let span = Span::new(

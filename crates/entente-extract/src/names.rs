@@ -18,7 +18,9 @@ const STOP: [&str; 22] = [
     "Under", "When", "While", "Its", "Their", "His", "Her", "Both", "Under",
 ];
 
-const MONTHS: [&str; 12] = [
+/// English month names, which start capitalised words that are never
+/// agreement names or persons.
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
