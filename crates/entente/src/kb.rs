@@ -35,8 +35,8 @@ pub fn export_facts(store: &entente_store::Store, out: &mut dyn Write) -> anyhow
     Ok(())
 }
 
-/// The merged knowledge base of every current document.
-fn knowledge_base(store: &entente_store::Store) -> anyhow::Result<KnowledgeBase> {
+/// The merged knowledge base of every current document in the store.
+pub fn knowledge_base(store: &entente_store::Store) -> anyhow::Result<KnowledgeBase> {
     let mut docs = Vec::new();
     for (info, claims) in store.all_claims().context("reading claims")? {
         let text = store

@@ -5,7 +5,7 @@
 
 use anyhow::Context;
 use entente_extract::facts::PolityRef;
-use entente_extract::resolve::{KnowledgeBase, SourceDoc};
+use entente_extract::resolve::KnowledgeBase;
 use entente_query::polities::resolve;
 use entente_query::time::{parse_day, Day};
 use entente_query::Base;
@@ -47,21 +47,7 @@ pub fn parse_date(s: &str) -> Result<Day, String> {
 
 /// The merged knowledge base of every current document in the store.
 pub fn load_kb(store: &Store) -> anyhow::Result<KnowledgeBase> {
-    let mut docs = Vec::new();
-    for (info, claims) in store.all_claims().context("reading claims")? {
-        let text = store
-            .document(&info.id)
-            .with_context(|| format!("reading document {}", info.id))?
-            .map(|d| d.doc.text)
-            .unwrap_or_default();
-        docs.push(SourceDoc {
-            id: info.id,
-            path: info.path,
-            text,
-            claims,
-        });
-    }
-    Ok(KnowledgeBase::build(&docs))
+    crate::kb::knowledge_base(store)
 }
 
 /// A table of strings, printed aligned or as CSV.
