@@ -58,7 +58,8 @@ fn has_both(parties: &[PolityRef], a: &PolityRef, b: &PolityRef) -> bool {
     keys.contains(&polity_key(a)) && keys.contains(&polity_key(b))
 }
 
-fn item_parties(v: &Value) -> Vec<PolityRef> {
+/// The parties of an event or indicator value (`{"parties": [{name, cow}]}`).
+pub(crate) fn item_parties(v: &Value) -> Vec<PolityRef> {
     v.get("parties")
         .and_then(Value::as_array)
         .into_iter()

@@ -29,23 +29,6 @@ fn cows(ps: &[PolityRef]) -> String {
         .join(";")
 }
 
-fn value_parties(v: &Value) -> Vec<PolityRef> {
-    v.get("parties")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|p| {
-            Some(PolityRef {
-                name: p.get("name")?.as_str()?.to_string(),
-                cow: p
-                    .get("cow")
-                    .and_then(Value::as_u64)
-                    .and_then(|c| u16::try_from(c).ok()),
-            })
-        })
-        .collect()
-}
-
 fn text_of(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => String::new(),
@@ -203,7 +186,7 @@ pub fn write_csv_tables(base: &Base<'_>, dir: &Path) -> Result<()> {
         ],
     )?;
     for e in &kb.events {
-        let ps = value_parties(&e.value);
+        let ps = crate::dyad::item_parties(&e.value);
         ev.row([
             text_of(e.value.get("kind")),
             e.valid_time.clone().unwrap_or_default(),
@@ -229,7 +212,7 @@ pub fn write_csv_tables(base: &Base<'_>, dir: &Path) -> Result<()> {
         ],
     )?;
     for i in &kb.indicators {
-        let ps = value_parties(&i.value);
+        let ps = crate::dyad::item_parties(&i.value);
         ind.row([
             text_of(i.value.get("name")),
             text_of(i.value.get("value")),
@@ -335,7 +318,7 @@ pub fn write_dyad_years(base: &Base<'_>, out: &mut dyn Write) -> Result<()> {
                 .filter(|s| !s.is_empty())
         });
         let years = date.as_deref().map(edtf_years).unwrap_or_default();
-        for k in cow_pairs(&value_parties(&it.value)) {
+        for k in cow_pairs(&crate::dyad::item_parties(&it.value)) {
             by_pair.entry(k).or_default().years.extend(&years);
         }
     }
