@@ -345,6 +345,19 @@ fn also_re() -> Option<&'static Regex> {
     .as_ref()
 }
 
+/// Head words of `data/rules/ending_objects.tsv`.
+fn ending_objects() -> &'static [String] {
+    static W: OnceLock<Vec<String>> = OnceLock::new();
+    W.get_or_init(|| {
+        include_str!("../../../data/rules/ending_objects.tsv")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect()
+    })
+}
+
 fn indefinite_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
@@ -993,11 +1006,42 @@ impl<'a> Engine<'a> {
                 self.mention_entity.push((m.span, e));
                 continue;
             }
+            // "... to negotiate a new treaty with China. The resulting Angell
+            // Treaty ...": a name introduced as the outcome of what the
+            // sentence before described is that agreement, now named.
+            let resulting = !a.reference && Self::is_resulting(before);
+            if let Some(e) = resulting.then(|| self.resulting_entity(i, s)).flatten() {
+                if let Some(ent) = self.entities.get_mut(e) {
+                    ent.name = a.name.clone();
+                    ent.mentions += 1;
+                    if ent.year.is_none() {
+                        ent.year = a.year;
+                    }
+                }
+                self.last_entity = Some(e);
+                self.mention_entity.push((m.span, e));
+                continue;
+            }
             let e = if a.reference {
                 self.entity_for_reference(i, m.span, a, s.section, s.block)
             } else {
                 Some(self.entity_for(i, m.span, a))
             };
+            if let (Some(e), true) = (e, resulting) {
+                if let Some((y, ysp)) = self.resulting_year(i, s) {
+                    let prev = self.previous_in_block(i, s).map_or(s.span, |p| p.span);
+                    self.push(
+                        agreement_key(e),
+                        "signed",
+                        json!({"date": y}),
+                        Some(y.clone()),
+                        Span::new(prev.start, s.span.end),
+                        ysp,
+                        "signed.resulting",
+                        0.4,
+                    );
+                }
+            }
             if let (Some(e), false) = (e, a.reference) {
                 // "the Yalta Agreement of February 1945", "the Alliance
                 // (1902)": a date right after the name dates the signing.
@@ -1041,6 +1085,54 @@ impl<'a> Engine<'a> {
                 }
                 self.mention_entity.push((m.span, e));
             }
+        }
+    }
+
+    /// Whether `before` (the sentence up to a name) ends with "the
+    /// resulting" / "the resultant": the name is the outcome of what the
+    /// sentence before described.
+    fn is_resulting(before: &str) -> bool {
+        before.split_whitespace().last().is_some_and(|w| {
+            w.eq_ignore_ascii_case("resulting") || w.eq_ignore_ascii_case("resultant")
+        })
+    }
+
+    /// The sentence before `i`, when it is in the same paragraph.
+    fn previous_in_block(&self, i: usize, s: &SentInfo) -> Option<&SentInfo> {
+        let prev = self.sents.get(i.checked_sub(1)?)?;
+        (prev.block == s.block && !prev.heading).then_some(prev)
+    }
+
+    /// The described (unnamed) agreement of the sentence before: the name
+    /// after "the resulting" is that agreement's.
+    fn resulting_entity(&self, i: usize, s: &SentInfo) -> Option<usize> {
+        let prev = self.previous_in_block(i, s)?;
+        self.mention_entity
+            .iter()
+            .rev()
+            .filter(|(sp, _)| sp.start >= prev.span.start && sp.end <= prev.span.end)
+            .map(|x| x.1)
+            .find(|&e| {
+                self.entities
+                    .get(e)
+                    .is_some_and(|x| !x.plural && (x.indefinite || is_description(&x.name)))
+            })
+    }
+
+    /// The year of the sentence before, when it gives exactly one date:
+    /// what it describes ("In 1880 ... was appointed to negotiate a new
+    /// treaty") dates the agreement that resulted, as the text tells it.
+    fn resulting_year(&self, i: usize, s: &SentInfo) -> Option<(String, Span)> {
+        let prev = self.previous_in_block(i, s)?;
+        let dates: Vec<(&str, Span)> = self
+            .rec
+            .mentions_in(prev.span)
+            .filter(|m| !self.inside_agreement(&m.span))
+            .filter_map(|m| date_of(m).map(|d| (d, m.span)))
+            .collect();
+        match dates.as_slice() {
+            [(d, sp)] => edtf_year(d).map(|y| (y.to_string(), *sp)),
+            _ => None,
         }
     }
 
@@ -1749,6 +1841,9 @@ impl Engine<'_> {
                 self.led_to(s, trig, &rule_id, prec);
                 continue;
             }
+            if pred == "ended" && self.ends_something_else(trig, zone) {
+                continue;
+            }
             let Some((e, factor, _)) = self.what(i, s, trig, zone, &pred) else {
                 continue;
             };
@@ -2216,7 +2311,9 @@ impl Engine<'_> {
                 .iter()
                 .any(|v| self.pair.iter().any(|p| p["id"] == v["id"]))
             && self.polities_near(clause, trig).len() == 2;
-        let parties = if clause_pair {
+        let parties = if let Some(x) = self.heading_counterpart(s, trig) {
+            Some(x)
+        } else if clause_pair {
             Some(spolities.clone())
         } else {
             self.event_parties(&spolities)
@@ -2250,6 +2347,7 @@ impl Engine<'_> {
             1
         };
         for (d, f) in dates {
+            let parties = self.dated_parties(&parties, trig, clause, s.span, &d);
             for k in 0..count {
                 let n = self.next_event;
                 self.next_event += 1;
@@ -2274,6 +2372,113 @@ impl Engine<'_> {
                 );
             }
         }
+    }
+
+    /// A heading names the counterpart after "with" and leaves the
+    /// document's anchor implicit: "Establishment of Relations with the
+    /// Federal Republic" is about the anchor and the Federal Republic,
+    /// whatever else the heading names ("Division of Germany and ...").
+    fn heading_counterpart(&self, s: &SentInfo, trig: Span) -> Option<Vec<Value>> {
+        if !s.heading || self.pair.len() < 2 {
+            return None;
+        }
+        let anchor = self.pair.first()?;
+        let after = Span::new(trig.end.min(s.span.end), s.span.end);
+        let m = self
+            .rec
+            .mentions_in(after)
+            .find(|m| polity_of(m).is_some() && !self.inside_agreement(&m.span))?;
+        let gap = self
+            .text(Span::new(trig.end, m.span.start.max(trig.end)))
+            .trim()
+            .to_lowercase();
+        let p = polity_of(m)?;
+        (matches!(gap.as_str(), "with" | "with the") && anchor["id"] != p.id.as_str())
+            .then(|| vec![anchor.clone(), polity_value(p)])
+    }
+
+    /// An ending verb whose direct object is a noun phrase that is no
+    /// agreement: "canceled a planned congress", "terminated his mission".
+    /// The object runs from a determiner right after the trigger to the next
+    /// punctuation; it holds no agreement mention and no head word of
+    /// `data/rules/ending_objects.tsv`.
+    fn ends_something_else(&self, trig: Span, zone: Span) -> bool {
+        const DETERMINERS: [&str; 9] = [
+            "a", "an", "the", "its", "their", "his", "her", "this", "that",
+        ];
+        let after = Span::new(trig.end.min(zone.end), zone.end);
+        let text = self.text(after);
+        let end = text.find([',', ';', '.', ':', '(']).unwrap_or(text.len());
+        let object = text.get(..end).unwrap_or("").to_lowercase();
+        let mut words = object.split_whitespace();
+        if !words.next().is_some_and(|w| DETERMINERS.contains(&w)) {
+            return false;
+        }
+        let object_span = Span::new(after.start, after.start + end);
+        if self
+            .rec
+            .mentions_in(object_span)
+            .any(|m| agreement_of(m).is_some())
+        {
+            return false;
+        }
+        !words.any(|w| ending_objects().iter().any(|o| w.starts_with(o.as_str())))
+    }
+
+    /// Whether "with" or "with the" comes right before `span` (commas
+    /// aside: "relations with, the Republic").
+    fn after_with(&self, span: Span) -> bool {
+        let mut from = span.start.saturating_sub(16);
+        while !self.doc.text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = self.text(Span::new(from, span.start)).to_lowercase();
+        let words: Vec<&str> = before
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .collect();
+        matches!(words.as_slice(), [.., "with"] | [.., "with", "the"])
+    }
+
+    /// The parties as the words the text used name them at `date`: "the
+    /// Republic of China" in 1979 is the government on Taiwan
+    /// (`data/rules/polity_periods.tsv`). The trigger's clause decides when
+    /// it names the party, else the sentence.
+    fn dated_parties(
+        &self,
+        parties: &[Value],
+        trig: Span,
+        clause: Span,
+        sent: Span,
+        date: &str,
+    ) -> Vec<Value> {
+        parties
+            .iter()
+            .map(|p| {
+                // The mention of this party nearest the trigger, in its
+                // clause when the clause names it; the object of "with"
+                // first ("relations with PRC/relations with the Republic
+                // of China").
+                let nearest = |span: Span| {
+                    self.rec
+                        .mentions_in(span)
+                        .filter_map(|m| polity_of(m).map(|pm| (m, pm)))
+                        .filter(|(_, pm)| p["id"] == pm.id.as_str())
+                        .min_by_key(|(m, _)| {
+                            (
+                                !self.after_with(m.span),
+                                m.span.start < trig.start,
+                                dist(&m.span, &trig),
+                            )
+                        })
+                        .map(|x| x.1)
+                };
+                nearest(clause)
+                    .or_else(|| nearest(sent))
+                    .and_then(|pm| crate::periods::successor(&pm.form, &pm.id, date))
+                    .unwrap_or_else(|| p.clone())
+            })
+            .collect()
     }
 
     /// A top-level heading that names an event kind and no date
@@ -2872,9 +3077,17 @@ mod structure_tests {
     fn headings_list_events_and_prose_dates_them() {
         let d = headed(&[
             ("Establishment of Diplomatic Relations, 1850.", true, 1),
-            ("Diplomatic relations were established on 3 May 1850, when the envoy arrived in Lisbon.", false, 1),
+            (
+                "Diplomatic relations were established on 3 May 1850, when the envoy arrived in Lisbon.",
+                false,
+                1,
+            ),
             ("Diplomatic Relations Severed, 1861.", true, 2),
-            ("The envoy was recalled on 2 May 1861 and left on 9 June 1861.", false, 2),
+            (
+                "The envoy was recalled on 2 May 1861 and left on 9 June 1861.",
+                false,
+                2,
+            ),
         ]);
         let t = d.text.clone();
         let mut ms = Vec::new();
@@ -2937,7 +3150,9 @@ mod structure_tests {
 
     #[test]
     fn a_nominal_signing_takes_the_date_of_its_own_phrase() {
-        let c = real("Notes\n\nAfter the crisis of late 1809, the signing of the Treaty of Alcoa by both crowns on 3 March 1810, and a royal visit, ended the dispute.");
+        let c = real(
+            "Notes\n\nAfter the crisis of late 1809, the signing of the Treaty of Alcoa by both crowns on 3 March 1810, and a royal visit, ended the dispute.",
+        );
         let signed: Vec<Option<String>> = c
             .iter()
             .filter(|c| c.predicate == "signed")
@@ -2948,7 +3163,9 @@ mod structure_tests {
 
     #[test]
     fn a_secret_sphere_mentioned_again_stays_secret_and_in_place() {
-        let c = real("The Lisbon Pact\n\nThe Lisbon Pact was signed on 4 May 1811. In a secret annex Spain recognised Portugal's special interests in Galicia.\n\nThe Madrid Accord was signed on 2 June 1840. Under the Madrid Accord the two crowns still respected Portugal's special interests in Galicia.");
+        let c = real(
+            "The Lisbon Pact\n\nThe Lisbon Pact was signed on 4 May 1811. In a secret annex Spain recognised Portugal's special interests in Galicia.\n\nThe Madrid Accord was signed on 2 June 1840. Under the Madrid Accord the two crowns still respected Portugal's special interests in Galicia.",
+        );
         let spheres: Vec<&Claim> = c
             .iter()
             .filter(|c| c.predicate == "provision" && c.value["kind"] == "sphere_of_influence")
@@ -2966,7 +3183,9 @@ mod structure_tests {
 
     #[test]
     fn recognition_needs_a_state_for_object() {
-        let c = real("Notes\n\nThe value of the harbour was finally recognized in 1941. The President recognized the strike as a protest in 1905. Portugal recognized Brazil on 29 August 1825.");
+        let c = real(
+            "Notes\n\nThe value of the harbour was finally recognized in 1941. The President recognized the strike as a protest in 1905. Portugal recognized Brazil on 29 August 1825.",
+        );
         let r = events_of(&c, "recognition");
         assert_eq!(r.len(), 1, "{r:#?}");
         assert!(r[0]["parties"].to_string().contains("Brazil"), "{r:#?}");
@@ -2974,14 +3193,18 @@ mod structure_tests {
 
     #[test]
     fn negated_or_lasting_breaks_are_no_events() {
-        let c = real("Spain and Peru\n\nDiplomatic relations with Peru were not broken by the coup of 1830. Spain and Peru broke off diplomatic relations on 4 May 1866.");
+        let c = real(
+            "Spain and Peru\n\nDiplomatic relations with Peru were not broken by the coup of 1830. Spain and Peru broke off diplomatic relations on 4 May 1866.",
+        );
         let r = events_of(&c, "relations_suspended");
         assert_eq!(r.len(), 1, "{r:#?}");
     }
 
     #[test]
     fn the_triggers_clause_names_the_event_parties() {
-        let c = real("Brazil and Portugal\n\nBrazil and Portugal exchanged envoys in 1825. Spain had severed diplomatic relations with Portugal on 3 May 1910, after Portugal declared war on Austria.");
+        let c = real(
+            "Brazil and Portugal\n\nBrazil and Portugal exchanged envoys in 1825. Spain had severed diplomatic relations with Portugal on 3 May 1910, after Portugal declared war on Austria.",
+        );
         let r = events_of(&c, "relations_suspended");
         let parties = r
             .first()
@@ -2994,8 +3217,103 @@ mod structure_tests {
     }
 
     #[test]
+    fn a_heading_names_the_counterpart_after_with() {
+        let d = headed(&[
+            ("Relations between the United States and Germany", true, 0),
+            (
+                "The United States and Germany traded for a century.",
+                false,
+                0,
+            ),
+            (
+                "Division of Germany and the Establishment of Diplomatic Relations with West Germany, 1955.",
+                true,
+                1,
+            ),
+            (
+                "The United States and West Germany exchanged ambassadors on 5 May 1955.",
+                false,
+                1,
+            ),
+        ]);
+        let rec = entente_recognise::recognise(&d);
+        let c = extract("t", &d, &rec);
+        let heads: Vec<String> = c
+            .iter()
+            .filter(|c| c.predicate == "event" && c.value["heading"] == true)
+            .map(|c| c.value["parties"].to_string())
+            .collect();
+        assert!(!heads.is_empty(), "{c:#?}");
+        for p in &heads {
+            assert!(
+                p.contains("United States") && p.contains("German Federal Republic"),
+                "{heads:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_name_after_the_resulting_is_the_outcome_of_the_sentence_before() {
+        let c = real(
+            "Trade\n\nIn 1880 the republic sent an envoy to negotiate a new treaty with Siam. The resulting Harris Treaty opened three ports to the United States.",
+        );
+        let f = crate::facts::document_facts(&c);
+        let harris = f.agreements.iter().find(|a| a.name.contains("Harris"));
+        assert_eq!(
+            harris.and_then(|a| a.signed.clone()).as_deref(),
+            Some("1880"),
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn a_description_and_a_name_with_the_same_date_and_parties_are_one() {
+        let c = real(
+            "Siam and the United States\n\nA new treaty signed in 1880 replaced the old rules on trade.\n\nLater, the Harris Treaty between Siam and the United States, signed in 1880, opened three ports.",
+        );
+        let f = crate::facts::document_facts(&c);
+        let names: Vec<&str> = f.agreements.iter().map(|a| a.name.as_str()).collect();
+        assert!(
+            names.len() == 1 && names[0].starts_with("Harris Treaty"),
+            "{f:#?}"
+        );
+    }
+
+    #[test]
+    fn ending_something_that_is_no_agreement_ends_no_agreement() {
+        let c = real(
+            "Notes\n\nThe Treaty of Alcoa was signed on 3 March 1810. In 1812 the king canceled a planned congress of the northern states. In 1815 the regent abrogated the treaty.",
+        );
+        let ended: Vec<Option<String>> = c
+            .iter()
+            .filter(|c| c.predicate == "ended")
+            .map(|c| c.valid_time.clone())
+            .collect();
+        assert_eq!(ended, vec![Some("1815".to_string())], "{c:#?}");
+    }
+
+    #[test]
+    fn a_name_of_a_polity_is_read_at_the_date_of_the_claim() {
+        let c = real(
+            "Notes\n\nOn 1 January 1979 the United States terminated diplomatic relations with the Republic of China. In 1928 the United States recognized the Republic of China.",
+        );
+        let cut = events_of(&c, "relations_suspended");
+        assert!(
+            cut.iter().any(|v| v["parties"].to_string().contains("713")),
+            "{cut:#?}"
+        );
+        let rec = events_of(&c, "recognition");
+        assert!(
+            rec.iter().all(|v| v["parties"].to_string().contains("710")),
+            "{rec:#?}"
+        );
+    }
+
+    #[test]
     fn signed_with_names_one_party_and_the_topic_the_other() {
-        let c = real("Notes\n\nItalian opinion favoured Russia, but Italy's government kept to the Italian line, and the Naval Pact, signed with Spain in Madrid on 2 May 1909, bound Italy.");
+        let c = real(
+            "Notes\n\nItalian opinion favoured Russia, but Italy's government kept to the Italian line, and the Naval Pact, signed with Spain in Madrid on 2 May 1909, bound Italy.",
+        );
         let parties: Vec<String> = c
             .iter()
             .filter(|c| c.predicate == "party" && c.rule.starts_with("sign."))
@@ -3008,7 +3326,9 @@ mod structure_tests {
 
     #[test]
     fn a_sentence_that_goes_on_keeps_the_secrecy_of_the_one_before() {
-        let c = real("The Lisbon Pact\n\nThe Lisbon Pact was signed on 4 May 1811. In a secret annex Spain recognised Portugal's special interests in Galicia. They also recognised Spain's special interests in Madeira.");
+        let c = real(
+            "The Lisbon Pact\n\nThe Lisbon Pact was signed on 4 May 1811. In a secret annex Spain recognised Portugal's special interests in Galicia. They also recognised Spain's special interests in Madeira.",
+        );
         let spheres: Vec<&Claim> = c
             .iter()
             .filter(|c| c.predicate == "provision" && c.value["kind"] == "sphere_of_influence")

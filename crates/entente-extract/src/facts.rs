@@ -168,7 +168,7 @@ pub(crate) fn stated_agreements(claims: &[Claim]) -> Vec<(AgreementFacts, Vec<&C
             .and_then(key)
     };
     let members: Vec<usize> = ags.values().filter_map(series_of).collect();
-    let mut out = Vec::new();
+    let mut out: Vec<(AgreementFacts, Vec<&Claim>, bool)> = Vec::new();
     for (n, acc) in &ags {
         let Some(decl) = acc.decl else { continue };
         let flag = |k: &str| decl.value.get(k).and_then(Value::as_bool).unwrap_or(false);
@@ -248,9 +248,59 @@ pub(crate) fn stated_agreements(claims: &[Claim]) -> Vec<(AgreementFacts, Vec<&C
         if f.name.is_empty() || (flag("indefinite") && !any_date) {
             continue;
         }
-        out.push((f, cited));
+        out.push((f, cited, flag("indefinite")));
     }
-    out
+    merge_descriptions(out)
+}
+
+/// "A new treaty signed in 1880" in one section and "the Angell Treaty"
+/// dated 1880 in another: a description and a name with the same parties
+/// and the same signing date are one agreement, under its name. Only an
+/// exact date match merges, so two different treaties signed by the same
+/// pair in one year stay apart unless the text dates neither more closely.
+fn merge_descriptions(
+    mut all: Vec<(AgreementFacts, Vec<&Claim>, bool)>,
+) -> Vec<(AgreementFacts, Vec<&Claim>)> {
+    let same_parties = |a: &AgreementFacts, b: &AgreementFacts| {
+        a.parties.len() == b.parties.len()
+            && a.parties
+                .iter()
+                .all(|p| b.parties.iter().any(|q| same_polity(p, q)))
+    };
+    let mut i = 0;
+    while i < all.len() {
+        let target = (all[i].2 && all[i].0.signed.is_some())
+            .then(|| {
+                (0..all.len()).find(|&j| {
+                    j != i
+                        && !all[j].2
+                        && all[j].0.signed == all[i].0.signed
+                        && same_parties(&all[j].0, &all[i].0)
+                })
+            })
+            .flatten();
+        match target {
+            Some(j) => {
+                let (d, claims, _) = all.remove(i);
+                let j = if j > i { j - 1 } else { j };
+                if let Some((named, cited, _)) = all.get_mut(j) {
+                    if named.place.is_none() {
+                        named.place = d.place;
+                    }
+                    if named.signatories.is_empty() {
+                        named.signatories = d.signatories;
+                    }
+                    if named.ended.is_none() {
+                        named.ended = d.ended;
+                    }
+                    named.secret_provisions |= d.secret_provisions;
+                    cited.extend(claims);
+                }
+            }
+            None => i += 1,
+        }
+    }
+    all.into_iter().map(|(f, c, _)| (f, c)).collect()
 }
 
 fn agreement_facts(name: String, claims: &[&Claim]) -> AgreementFacts {

@@ -23,6 +23,7 @@
 mod extract;
 pub mod facts;
 mod names;
+mod periods;
 pub mod resolve;
 pub mod rules;
 mod spheres;
