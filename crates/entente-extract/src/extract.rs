@@ -345,6 +345,35 @@ fn also_re() -> Option<&'static Regex> {
     .as_ref()
 }
 
+/// "by treaty with (the)": an unnamed agreement and its counterpart.
+fn by_treaty_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\bby\s+(?:a\s+)?(?:treaty|convention|agreement)\s+with\s+(?:the\s+)?").ok()
+    })
+    .as_ref()
+}
+
+/// Words of `data/rules/sequence_cues.tsv`.
+fn sequence_cues() -> &'static [String] {
+    static W: OnceLock<Vec<String>> = OnceLock::new();
+    W.get_or_init(|| {
+        include_str!("../../../data/rules/sequence_cues.tsv")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect()
+    })
+}
+
+/// Whether `s[at..at + len]` is a whole word (no letter on either side).
+fn is_word_at(s: &str, at: usize, len: usize) -> bool {
+    let before = s.get(..at).and_then(|b| b.chars().next_back());
+    let after = s.get(at + len..).and_then(|a| a.chars().next());
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
 /// Head words of `data/rules/ending_objects.tsv`.
 fn ending_objects() -> &'static [String] {
     static W: OnceLock<Vec<String>> = OnceLock::new();
@@ -362,7 +391,7 @@ fn indefinite_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(?:a|an|the)\s+((?:(?:new|basic|commercial|bilateral|formal|separate|supplementary|additional|provisional|preliminary|general|joint|intergovernmental|consular|extradition|naturali[sz]ation|reciprocity|trade|peace|boundary|postal)\s+)*(?:treaty|convention|agreement|pact|armistice|protocol|accord|cease-?fire|truce)(?:\s+(?:of|on|for)\s+(?-i:[a-z][\w’'-]*(?:,?\s+[a-z][\w’'-]*){0,10}))?)",
+            r"(?i)\b(?:(?:a|an)\s+((?:(?-i:[a-z][a-z-]*)\s+){1,3}?(?:treaty|convention|agreement|pact|armistice|protocol|accord|cease-?fire|truce)(?:\s+(?:of|on|for)\s+(?-i:[a-z][\w’'-]*(?:,?\s+[a-z][\w’'-]*){0,10}))?)|(?:a|an|the)\s+((?:(?:new|basic|commercial|bilateral|formal|separate|supplementary|additional|provisional|preliminary|general|joint|intergovernmental|consular|extradition|naturali[sz]ation|reciprocity|trade|peace|boundary|postal)\s+)*(?:treaty|convention|agreement|pact|armistice|protocol|accord|cease-?fire|truce)(?:\s+(?:of|on|for)\s+(?-i:[a-z][\w’'-]*(?:,?\s+[a-z][\w’'-]*){0,10}))?))",
         )
         .ok()
     })
@@ -1313,6 +1342,9 @@ fn bounds_zone(predicate: &str) -> bool {
                 | "ended"
                 | "disclosed"
                 | "negotiated"
+                // "replaced by X, which led to the war in 1904": what a
+                // consequence clause dates is the consequence.
+                | "led_to"
         )
 }
 
@@ -1515,7 +1547,7 @@ impl Engine<'_> {
                 // anaphor below.
                 // An armistice or cease-fire is specific enough alone.
                 let found = found.filter(|(c, _)| {
-                    c.get(1).is_some_and(|g| {
+                    c.get(1).or_else(|| c.get(2)).is_some_and(|g| {
                         let t = g.as_str().to_lowercase();
                         t.split_whitespace().count() >= 2
                             || ["armistice", "cease-fire", "ceasefire", "truce"]
@@ -1523,7 +1555,7 @@ impl Engine<'_> {
                     })
                 });
                 if let Some((c, base)) = found {
-                    if let Some(g) = c.get(1) {
+                    if let Some(g) = c.get(1).or_else(|| c.get(2)) {
                         let span = Span::new(base + g.start(), base + g.end());
                         let kept = trim_description(g.as_str());
                         let span = Span::new(span.start, span.start + kept);
@@ -1754,13 +1786,27 @@ impl Engine<'_> {
 
     fn sentence(&mut self, i: usize, s: &SentInfo) {
         let text = self.text(s.span);
+        // A trigger word inside a described agreement names the agreement,
+        // not an act: "signed a tariff revision treaty" revises nothing.
+        let described: Vec<(usize, usize)> = indefinite_re()
+            .map(|re| {
+                re.captures_iter(text)
+                    .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+                    .map(|g| (g.start(), g.end()))
+                    .collect()
+            })
+            .unwrap_or_default();
         let hits: Vec<Hit> = self
             .lex
             .hits(text)
             .into_iter()
             .filter(|h| {
                 let sp = Span::new(s.span.start + h.start, s.span.start + h.end);
+                // Secrecy, a signing or a draft still qualify the described
+                // agreement ("a secret treaty", "a newly signed pact").
+                let qualifies = matches!(h.predicate.as_str(), "secret" | "signed" | "drafted");
                 !self.inside_agreement(&sp)
+                    && (qualifies || !described.iter().any(|d| d.0 <= h.start && h.end <= d.1))
             })
             .collect();
         let bounds: Vec<(usize, usize)> = hits
@@ -1880,6 +1926,7 @@ impl Engine<'_> {
                 }
             }
         }
+        self.by_treaty(i, s);
         // Provisions: kinds cued in a sentence about an agreement.
         let provs = self.lex.provisions_in(text);
         let sentence_mentions: Vec<&Mention> = self.rec.mentions_in(s.span).collect();
@@ -2283,7 +2330,18 @@ impl Engine<'_> {
                 dates.push((d, 0.7 * distance_factor(dd)));
             } else if let Some(d) = self.previous_date(i, s) {
                 // "The sessions, held during this visit": the date of the
-                // sentence before, in the same paragraph.
+                // sentence before, in the same paragraph. "... then
+                // severed relations": after that day, so its month only.
+                let lower = self.text(s.span).to_lowercase();
+                let after = sequence_cues().iter().any(|w| {
+                    lower
+                        .match_indices(w.as_str())
+                        .any(|(p, _)| is_word_at(&lower, p, w.len()))
+                });
+                let d = match (after, d.get(..7)) {
+                    (true, Some(month)) if precision(&d) == 3 => month.to_string(),
+                    _ => d,
+                };
                 dates.push((d, 0.5));
             } else if let Some(y) = self.section_year(s) {
                 dates.push((y, SECTION_FACTOR));
@@ -2395,6 +2453,77 @@ impl Engine<'_> {
         let p = polity_of(m)?;
         (matches!(gap.as_str(), "with" | "with the") && anchor["id"] != p.id.as_str())
             .then(|| vec![anchor.clone(), polity_value(p)])
+    }
+
+    /// "In 1814 Britain had acquired the colony by treaty with the
+    /// Netherlands": an unnamed agreement, dated by the sentence's only
+    /// date, between the sentence's subject (its first polity outside
+    /// brackets, not an adjective) and the polity after "with".
+    fn by_treaty(&mut self, i: usize, s: &SentInfo) {
+        let Some(re) = by_treaty_re() else { return };
+        let text = self.text(s.span);
+        let Some(m) = re.find(text) else { return };
+        let at = s.span.start + m.end();
+        let mentions: Vec<&Mention> = self.rec.mentions_in(s.span).collect();
+        let Some((with, counterpart)) = mentions
+            .iter()
+            .find(|x| x.span.start == at)
+            .and_then(|x| polity_of(x).map(|p| (x.span, p)))
+        else {
+            return;
+        };
+        let subject = mentions.iter().find_map(|x| {
+            let p = polity_of(x)?;
+            let before = self.text(Span::new(s.span.start, x.span.start));
+            let bracketed = before.matches('(').count() > before.matches(')').count();
+            (x.span.end <= s.span.start + m.start()
+                && !p.adjectival
+                && !bracketed
+                && p.id != counterpart.id)
+                .then_some(p)
+        });
+        let dates: Vec<(&str, Span)> = mentions
+            .iter()
+            .filter(|x| !self.inside_agreement(&x.span))
+            .filter_map(|x| date_of(x).map(|d| (d, x.span)))
+            .collect();
+        let (Some(subject), [(date, dspan)]) = (subject, dates.as_slice()) else {
+            return;
+        };
+        let (date, dspan) = (date.to_string(), *dspan);
+        let span = Span::new(s.span.start + m.start(), with.end);
+        let words = self.text(span);
+        let the = if words.contains(" the ") { "the " } else { "" };
+        let a = AgreementMention {
+            name: format!("Treaty with {the}{}", self.text(with)),
+            instrument: "treaty".to_string(),
+            acronym: None,
+            ordinal: None,
+            year: None,
+            polities: Vec::new(),
+            reference: false,
+        };
+        let e = self.new_entity(
+            i,
+            span,
+            &a,
+            vec![polity_value(subject), polity_value(counterpart)],
+        );
+        if let Some(x) = self.entities.get_mut(e) {
+            x.indefinite = true;
+            x.mentions = 1;
+        }
+        self.mention_entity.push((span, e));
+        self.push(
+            agreement_key(e),
+            "signed",
+            json!({"date": date}),
+            Some(date.clone()),
+            s.span,
+            dspan,
+            "signed.by-treaty",
+            0.6,
+        );
     }
 
     /// An ending verb whose direct object is a noun phrase that is no
@@ -3213,6 +3342,52 @@ mod structure_tests {
         assert!(
             parties.contains("Spain") && !parties.contains("Austria"),
             "{r:#?}"
+        );
+    }
+
+    /// The patterns are built once and a bad one would silently turn its
+    /// rule off (`Regex::new(..).ok()`): every one must compile.
+    #[test]
+    fn every_pattern_compiles() {
+        assert!(passive_gap_re().is_some());
+        assert!(particle_re().is_some());
+        assert!(title_gap_re().is_some());
+        assert!(state_noun_re().is_some());
+        assert!(also_re().is_some());
+        assert!(by_treaty_re().is_some());
+        assert!(indefinite_re().is_some());
+        assert!(participle_re().is_some());
+        assert!(place_fallback_re().is_some());
+    }
+
+    #[test]
+    fn an_unnamed_treaty_with_a_polity_is_an_agreement() {
+        let c = real("Notes\n\nIn 1819, Spain had given up Florida (now a US state) by treaty with the United States.\n\nA tariff revision treaty was signed with Portugal on 3 May 1830.\n\nIn 1840 the two crowns signed a secret treaty of alliance.");
+        let f = crate::facts::document_facts(&c);
+        let got: Vec<(String, Option<String>, usize)> = f
+            .agreements
+            .iter()
+            .map(|a| (a.name.clone(), a.signed.clone(), a.parties.len()))
+            .collect();
+        assert!(
+            got.contains(&(
+                "Treaty with the United States".into(),
+                Some("1819".into()),
+                2
+            )),
+            "{got:?}"
+        );
+        assert!(
+            got.iter().any(|g| g.0.starts_with("Tariff revision treaty")
+                && g.1.as_deref() == Some("1830-05-03")),
+            "{got:?}"
+        );
+        assert!(
+            f.agreements
+                .iter()
+                .any(|a| a.signed.as_deref() == Some("1840") && a.secret_provisions),
+            "{:?}",
+            f.agreements
         );
     }
 
