@@ -960,7 +960,13 @@ impl<'a> Engine<'a> {
         }
         // "the Russo-Japanese alliance": a head noun in lower case makes a
         // description, which after "the" points back like an anaphor.
-        if !a.reference && !dated_plural && is_description(&a.name) {
+        // "the 1901 Hay-Pauncefote treaty" carries its own year: a name.
+        let year_led = a
+            .name
+            .split_whitespace()
+            .next()
+            .is_some_and(|w| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()));
+        if !a.reference && !dated_plural && !year_led && is_description(&a.name) {
             let before = self.text(Span::new(m.span.start.saturating_sub(8), m.span.start));
             let last = before
                 .split_whitespace()

@@ -269,16 +269,28 @@ fn merge_descriptions(
     };
     let mut i = 0;
     while i < all.len() {
-        let target = (all[i].2 && all[i].0.signed.is_some())
-            .then(|| {
-                (0..all.len()).find(|&j| {
+        // Into a name with the same date first, else into any agreement
+        // the text dates as precisely or more ("an 1883 treaty with Korea"
+        // and "the 1883 Korean treaty, signed on 22 May 1883").
+        let target = match (&all[i].0.signed, all[i].2) {
+            (Some(d), true) => {
+                let fits = |j: usize, exact: bool| {
                     j != i
-                        && !all[j].2
-                        && all[j].0.signed == all[i].0.signed
                         && same_parties(&all[j].0, &all[i].0)
-                })
-            })
-            .flatten();
+                        && all[j].0.signed.as_deref().is_some_and(|dj| {
+                            if exact {
+                                dj == d && !all[j].2
+                            } else {
+                                dj.starts_with(d.as_str()) && dj.len() >= d.len()
+                            }
+                        })
+                };
+                (0..all.len())
+                    .find(|&j| fits(j, true))
+                    .or_else(|| (0..all.len()).find(|&j| fits(j, false)))
+            }
+            _ => None,
+        };
         match target {
             Some(j) => {
                 let (d, claims, _) = all.remove(i);

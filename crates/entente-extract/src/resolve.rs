@@ -83,6 +83,32 @@ pub struct Item {
     pub cited: Cited,
 }
 
+/// An office a person held, as a source states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Office {
+    /// "Ambassador", "Foreign Minister", ...
+    pub office: String,
+    /// Gazetteer id of the polity the office belongs to, where stated.
+    pub polity: Option<String>,
+}
+
+/// One person across all documents: every form of the name, every office,
+/// every citation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Person {
+    /// Stable within one build: `P1`, `P2`, ... in order of name.
+    pub id: String,
+    /// The fullest form of the name the sources give.
+    pub name: String,
+    /// The other forms ("Ichiro Motono", "Motono").
+    pub aliases: Vec<String>,
+    pub offices: Vec<Office>,
+    /// Ids of the agreements the person signed.
+    pub agreements: Vec<String>,
+    /// Every sentence that names the person as a signatory or at an event.
+    pub citations: Vec<Cited>,
+}
+
 /// The merged knowledge base.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct KnowledgeBase {
@@ -90,6 +116,8 @@ pub struct KnowledgeBase {
     pub events: Vec<Item>,
     pub indicators: Vec<Item>,
     pub conflicts: Vec<Conflict>,
+    /// Signatories and persons at events, merged across documents.
+    pub persons: Vec<Person>,
 }
 
 fn cite(src: &SourceDoc, c: &Claim) -> Cited {
@@ -121,6 +149,150 @@ fn jaccard(a: &[String], b: &[String]) -> f32 {
     inter / union
 }
 
+const POLITY_PERIODS: &str = include_str!("../../../data/query/polity_periods.tsv");
+
+/// The name of polity `cow` in `year`, where it changed regime under one
+/// code (`data/query/polity_periods.tsv`).
+pub fn period_name(cow: u16, year: i32) -> Option<&'static str> {
+    POLITY_PERIODS
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .find_map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            let [code, from, to, name] = c.as_slice() else {
+                return None;
+            };
+            let from: i32 = from.trim().parse().ok()?;
+            let to: i32 = match to.trim() {
+                "" => i32::MAX,
+                t => t.parse().ok()?,
+            };
+            (code.trim().parse::<u16>().ok()? == cow && (from..=to).contains(&year))
+                .then_some(name.trim())
+        })
+}
+
+/// Letters with diacritics that person names are written both with and
+/// without ("Ichirō" and "Ichiro"), folded to their base letter.
+fn fold_letter(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+        'ç' | 'ć' | 'č' => 'c',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => 'e',
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' => 'i',
+        'ñ' | 'ń' | 'ň' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'š' | 'ś' => 's',
+        'ž' | 'ź' | 'ż' => 'z',
+        'ł' => 'l',
+        'ř' => 'r',
+        c => c,
+    }
+}
+
+/// The words of a person's name, case and diacritics folded, sorted: the
+/// order of given name and family name varies between sources.
+pub(crate) fn person_tokens(name: &str) -> Vec<String> {
+    let mut t: Vec<String> = name
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().map(fold_letter).collect())
+        .collect();
+    t.sort_unstable();
+    t.dedup();
+    t
+}
+
+/// A provision's kind and each of its regions (`""` for none).
+fn provision_keys(c: &Claim) -> Vec<(String, String)> {
+    let kind = c
+        .value
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let regions: Vec<String> = c
+        .value
+        .get("regions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
+    if regions.is_empty() {
+        return vec![(kind, String::new())];
+    }
+    regions.into_iter().map(|r| (kind.clone(), r)).collect()
+}
+
+/// The provisions each agreement of a document states of itself (not
+/// through its series), by kind and region.
+fn own_provisions(stated: &[(AgreementFacts, Vec<&Claim>)]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (_, claims) in stated {
+        let Some(subject) = claims
+            .iter()
+            .find(|c| c.predicate == "agreement")
+            .map(|c| &c.subject)
+        else {
+            continue;
+        };
+        for c in claims
+            .iter()
+            .filter(|c| c.predicate == "provision" && c.subject == *subject)
+        {
+            out.extend(provision_keys(c));
+        }
+    }
+    out
+}
+
+/// Whether a provision a series member inherits from its series is one a
+/// member states itself. "In its secret clauses, P recognised Q's interests
+/// in R", said of a whole series, summarises the member whose clause it is:
+/// copied to every member it would give the later ones spheres their own
+/// text never states. A series provision no member states stays with all.
+fn restates_a_member(c: &Claim, own: &[(String, String)]) -> bool {
+    c.predicate == "provision"
+        && provision_keys(c).iter().any(|(kind, region)| {
+            own.iter()
+                .any(|(k, r)| k == kind && (r == region || region.is_empty()))
+        })
+}
+
+/// The years an EDTF value names (`1907-07-30/1916` gives 1907 and 1916).
+fn years(edtf: &str) -> Vec<i32> {
+    edtf.split(|c: char| !c.is_ascii_digit())
+        .filter(|t| t.len() == 4)
+        .filter_map(|t| t.parse().ok())
+        .collect()
+}
+
+/// Whether `ended` lies wholly in a year before `signed`.
+fn ends_before_signing(ended: Option<&str>, signed: Option<&str>) -> bool {
+    let (Some(e), Some(s)) = (ended, signed) else {
+        return false;
+    };
+    match (years(e).into_iter().max(), years(s).into_iter().min()) {
+        (Some(e), Some(s)) => e < s,
+        _ => false,
+    }
+}
+
+/// Whether one source's agreement, undated but for its end, ends before the
+/// other's is signed. Then they are two agreements, whatever their names: a
+/// plan "replaced" before the later treaty of the same name existed, not
+/// that treaty ending. A source that also dates the signing speaks of the
+/// same instrument and only disagrees about its end (a conflict).
+fn out_of_order(a: &AgreementFacts, b: &AgreementFacts) -> bool {
+    (a.signed.is_none() && ends_before_signing(a.ended.as_deref(), b.signed.as_deref()))
+        || (b.signed.is_none() && ends_before_signing(b.ended.as_deref(), a.signed.as_deref()))
+}
+
 /// Whether two stated agreements are one: shared parties and compatible
 /// signing dates, or strongly matching names with no contradicting date.
 fn same_agreement(a: &AgreementFacts, b: &AgreementFacts) -> bool {
@@ -148,8 +320,11 @@ impl KnowledgeBase {
     pub fn build(docs: &[SourceDoc]) -> KnowledgeBase {
         let mut kb = KnowledgeBase::default();
         for src in docs {
-            for (f, claims) in stated_agreements(&src.claims) {
+            let stated = stated_agreements(&src.claims);
+            let own = own_provisions(&stated);
+            for (f, claims) in stated {
                 let decl = claims.iter().find(|c| c.predicate == "agreement").copied();
+                let subject = decl.map(|d| d.subject.as_str());
                 let cited_decl = decl.map(|d| cite(src, d)).unwrap_or_else(|| Cited {
                     doc: src.id.clone(),
                     path: src.path.clone(),
@@ -159,6 +334,7 @@ impl KnowledgeBase {
                 });
                 let facts: Vec<Fact> = claims
                     .iter()
+                    .filter(|c| Some(c.subject.as_str()) == subject || !restates_a_member(c, &own))
                     .map(|c| Fact {
                         predicate: c.predicate.clone(),
                         value: c.value.clone(),
@@ -166,11 +342,10 @@ impl KnowledgeBase {
                         cited: cite(src, c),
                     })
                     .collect();
-                match kb
-                    .agreements
-                    .iter_mut()
-                    .find(|a| a.per_source.iter().any(|(s, _)| same_agreement(s, &f)))
-                {
+                match kb.agreements.iter_mut().find(|a| {
+                    a.per_source.iter().any(|(s, _)| same_agreement(s, &f))
+                        && !a.per_source.iter().any(|(s, _)| out_of_order(s, &f))
+                }) {
                     Some(a) => {
                         if !a.aliases.contains(&f.name) && a.name != f.name {
                             a.aliases.push(f.name.clone());
@@ -223,7 +398,186 @@ impl KnowledgeBase {
             .iter()
             .flat_map(|a| a.conflicts.iter().cloned())
             .collect();
+        kb.merge_persons();
         kb
+    }
+
+    /// The person a name (as a source wrote it) resolved to.
+    pub fn person(&self, name: &str) -> Option<&Person> {
+        let t = person_tokens(name);
+        self.persons
+            .iter()
+            .find(|p| p.name == name || p.aliases.iter().any(|a| a == name))
+            .or_else(|| {
+                self.persons
+                    .iter()
+                    .find(|p| !t.is_empty() && person_tokens(&p.name) == t)
+            })
+    }
+
+    /// Merges every person mention (signatories, persons at events) into
+    /// [`Person`]s, and rewrites each agreement's signatories as the merged
+    /// names, each once. Persons have no gazetteer id across documents (the
+    /// recogniser's ids are per document), so the name is the key: the same
+    /// set of name words in any order and with or without diacritics
+    /// ("Motono Ichirō", "Ichiro Motono") is one person; a shorter form
+    /// ("Motono", left of "Ambassador Motono") joins the one person whose
+    /// name contains it, and stays apart when several do.
+    fn merge_persons(&mut self) {
+        struct Mention {
+            name: String,
+            tokens: Vec<String>,
+            office: Option<Office>,
+            agreement: Option<String>,
+            cited: Cited,
+        }
+        let mut mentions: Vec<Mention> = Vec::new();
+        for a in &self.agreements {
+            for f in a.facts.iter().filter(|f| f.predicate == "signatory") {
+                let Some(name) = f.value.get("name").and_then(Value::as_str) else {
+                    continue;
+                };
+                let office = f
+                    .value
+                    .get("office")
+                    .and_then(Value::as_str)
+                    .map(|o| Office {
+                        office: o.to_string(),
+                        polity: f
+                            .value
+                            .get("polity")
+                            .and_then(Value::as_str)
+                            .map(str::to_string),
+                    });
+                // Only the signatories the agreement kept (confident ones)
+                // link the person to it.
+                let signed = a.signatories.iter().any(|s| s == name);
+                mentions.push(Mention {
+                    name: name.to_string(),
+                    tokens: person_tokens(name),
+                    office,
+                    agreement: signed.then(|| a.id.clone()),
+                    cited: f.cited.clone(),
+                });
+            }
+        }
+        for e in &self.events {
+            let names = e.value.get("persons").and_then(Value::as_array);
+            for name in names.into_iter().flatten().filter_map(Value::as_str) {
+                mentions.push(Mention {
+                    name: name.to_string(),
+                    tokens: person_tokens(name),
+                    office: None,
+                    agreement: None,
+                    cited: e.cited.clone(),
+                });
+            }
+        }
+        mentions.retain(|m| !m.tokens.is_empty());
+        // Fullest names first, so shorter forms find the name they abbreviate.
+        mentions.sort_by_key(|m| std::cmp::Reverse(m.tokens.len()));
+        let mut groups: Vec<(Vec<String>, Vec<Mention>)> = Vec::new();
+        for m in mentions {
+            let exact = groups.iter().position(|g| g.0 == m.tokens);
+            let within: Vec<usize> = groups
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| m.tokens.iter().all(|t| g.0.contains(t)))
+                .map(|(i, _)| i)
+                .collect();
+            let target = exact.or(match within.as_slice() {
+                [only] => Some(*only),
+                _ => None,
+            });
+            match target {
+                Some(i) => {
+                    if let Some(g) = groups.get_mut(i) {
+                        g.1.push(m);
+                    }
+                }
+                None => groups.push((m.tokens.clone(), vec![m])),
+            }
+        }
+        let mut persons: Vec<Person> = groups
+            .into_iter()
+            .filter_map(|(tokens, ms)| {
+                // The most frequent form among the fullest ones names the
+                // person; a tie goes to the form seen first.
+                let mut forms: Vec<(&str, usize, usize)> = Vec::new();
+                for m in &ms {
+                    match forms.iter_mut().find(|f| f.0 == m.name) {
+                        Some(f) => f.1 += 1,
+                        None => forms.push((&m.name, 1, m.tokens.len())),
+                    }
+                }
+                let name = forms
+                    .iter()
+                    .filter(|f| f.2 == tokens.len())
+                    .fold(None::<&(&str, usize, usize)>, |best, f| match best {
+                        Some(b) if b.1 >= f.1 => Some(b),
+                        _ => Some(f),
+                    })
+                    .or(forms.first())?
+                    .0
+                    .to_string();
+                let mut p = Person {
+                    id: String::new(),
+                    aliases: forms
+                        .iter()
+                        .map(|f| f.0.to_string())
+                        .filter(|f| *f != name)
+                        .collect(),
+                    name,
+                    offices: Vec::new(),
+                    agreements: Vec::new(),
+                    citations: Vec::new(),
+                };
+                for m in ms {
+                    // "Ambassador" and "Ambassador (JPN)" are one office,
+                    // kept with its polity.
+                    if let Some(o) = m.office {
+                        if o.polity.is_some() {
+                            p.offices
+                                .retain(|x| !(x.office == o.office && x.polity.is_none()));
+                        }
+                        if !p.offices.iter().any(|x| {
+                            x.office == o.office && (x.polity == o.polity || o.polity.is_none())
+                        }) {
+                            p.offices.push(o);
+                        }
+                    }
+                    if let Some(a) = m.agreement {
+                        if !p.agreements.contains(&a) {
+                            p.agreements.push(a);
+                        }
+                    }
+                    if !p.citations.contains(&m.cited) {
+                        p.citations.push(m.cited);
+                    }
+                }
+                Some(p)
+            })
+            .collect();
+        persons.sort_by(|a, b| a.name.cmp(&b.name));
+        for (i, p) in persons.iter_mut().enumerate() {
+            p.id = format!("P{}", i + 1);
+        }
+        self.persons = persons;
+        // Each signatory once, under its merged name.
+        let mut signatories: Vec<Vec<String>> = Vec::new();
+        for a in &self.agreements {
+            let mut merged: Vec<String> = Vec::new();
+            for s in &a.signatories {
+                let n = self.person(s).map_or(s.clone(), |p| p.name.clone());
+                if !merged.contains(&n) {
+                    merged.push(n);
+                }
+            }
+            signatories.push(merged);
+        }
+        for (a, s) in self.agreements.iter_mut().zip(signatories) {
+            a.signatories = s;
+        }
     }
 
     /// The agreement with this id, else the one whose name (or alias) best
@@ -326,10 +680,21 @@ impl Agreement {
             }
         }
         self.place = srcs.iter().find_map(|(f, _)| f.place.clone());
+        // Parties merge through their COW code; each is named as it was
+        // called when the agreement was signed (the Russian Empire in 1907,
+        // the Soviet Union in 1941), whatever name the gazetteer gives.
+        let year = self
+            .signed
+            .as_deref()
+            .and_then(|s| years(s).into_iter().min());
         for (f, _) in srcs {
             for p in &f.parties {
                 if !party_keys(&self.parties).contains(&party_keys(std::slice::from_ref(p))[0]) {
-                    self.parties.push(p.clone());
+                    let mut p = p.clone();
+                    if let Some(name) = p.cow.zip(year).and_then(|(c, y)| period_name(c, y)) {
+                        p.name = name.to_string();
+                    }
+                    self.parties.push(p);
                 }
             }
             for s in &f.signatories {
@@ -384,6 +749,195 @@ mod tests {
                 claim(s, "party", json!({"name": "Spain", "cow": 230})),
             ],
         }
+    }
+
+    fn signatory(name: &str, office: Option<&str>, polity: Option<&str>) -> Claim {
+        claim(
+            "agreement:0",
+            "signatory",
+            json!({"name": name, "office": office, "polity": polity}),
+        )
+    }
+
+    #[test]
+    fn a_person_named_in_several_forms_is_one_person() {
+        let mut a = src("a", "Treaty of Evora", "1801-07-03");
+        a.claims
+            .push(signatory("Motono Ichirō", Some("Ambassador"), Some("JPN")));
+        a.claims.push(signatory("Manuel Godoy", None, None));
+        let mut b = src("b", "Evora Treaty", "1801-07-03");
+        b.claims
+            .push(signatory("Ichiro Motono", Some("Ambassador"), None));
+        b.claims.push(signatory(
+            "Manuel Godoy",
+            Some("Foreign Minister"),
+            Some("ESP"),
+        ));
+        let mut c = src("c", "Treaty of Faro", "1830");
+        c.claims
+            .push(signatory("Motono", Some("Prime Minister"), Some("JPN")));
+        // Two persons share the family name "Godoy": the bare family name
+        // cannot tell which, and stays apart.
+        c.claims.push(signatory("Diego Godoy", None, None));
+        c.claims.push(signatory("Godoy", None, None));
+        let kb = KnowledgeBase::build(&[a, b, c]);
+        let motono = kb.person("Ichiro Motono").unwrap();
+        assert_eq!(motono.name, "Motono Ichirō");
+        assert_eq!(motono.aliases, ["Ichiro Motono", "Motono"]);
+        let offices: Vec<(&str, Option<&str>)> = motono
+            .offices
+            .iter()
+            .map(|o| (o.office.as_str(), o.polity.as_deref()))
+            .collect();
+        assert_eq!(
+            offices,
+            [("Ambassador", Some("JPN")), ("Prime Minister", Some("JPN"))]
+        );
+        assert_eq!(motono.citations.len(), 3);
+        assert_eq!(motono.agreements.len(), 2);
+        let evora = kb.find("Treaty of Evora").unwrap();
+        assert_eq!(evora.signatories, ["Motono Ichirō", "Manuel Godoy"]);
+        let godoys: Vec<&str> = kb
+            .persons
+            .iter()
+            .filter(|p| p.name.contains("Godoy"))
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(godoys, ["Diego Godoy", "Godoy", "Manuel Godoy"]);
+        assert_eq!(kb.persons.len(), 4);
+    }
+
+    #[test]
+    fn an_end_before_the_other_signing_is_another_agreement() {
+        // A plan of the same name, undated but for its end, ended before
+        // the treaty was signed: not the treaty ending.
+        let plan = SourceDoc {
+            id: "p".into(),
+            path: "p.txt".into(),
+            text: "Quote here.".into(),
+            claims: vec![
+                claim(
+                    "agreement:0",
+                    "agreement",
+                    json!({"name": "Treaty of Evora"}),
+                ),
+                claim(
+                    "agreement:0",
+                    "ended",
+                    json!({"date": "1797", "how": "replace"}),
+                ),
+                claim(
+                    "agreement:0",
+                    "party",
+                    json!({"name": "Portugal", "cow": 235}),
+                ),
+                claim("agreement:0", "party", json!({"name": "Spain", "cow": 230})),
+            ],
+        };
+        let kb = KnowledgeBase::build(&[src("a", "Treaty of Evora", "1801-07-03"), plan.clone()]);
+        assert_eq!(kb.agreements.len(), 2, "{:#?}", kb.agreements);
+        assert!(kb.conflicts.is_empty());
+        let dated = kb.agreements.iter().find(|a| a.signed.is_some()).unwrap();
+        assert_eq!(dated.ended, None);
+        // Ending after the signing, it is the treaty's end.
+        let mut later = plan;
+        later.claims[1] = claim("agreement:0", "ended", json!({"date": "1810"}));
+        let kb = KnowledgeBase::build(&[src("a", "Treaty of Evora", "1801-07-03"), later]);
+        assert_eq!(kb.agreements.len(), 1);
+        assert_eq!(kb.agreements[0].ended.as_deref(), Some("1810"));
+    }
+
+    #[test]
+    fn a_series_provision_a_member_states_stays_with_that_member() {
+        let sphere = |s: &str, region: &str| {
+            claim(
+                s,
+                "provision",
+                json!({"kind": "sphere_of_influence", "secret": true, "regions": [region],
+                       "beneficiary": {"name": "Spain", "cow": 230}}),
+            )
+        };
+        let member = |n: usize, name: &str, date: &str| {
+            let s = format!("agreement:{n}");
+            vec![
+                claim(
+                    &s,
+                    "agreement",
+                    json!({"name": name, "series": "agreement:0"}),
+                ),
+                claim(&s, "signed", json!({"date": date})),
+                claim(&s, "party", json!({"name": "Portugal", "cow": 235})),
+                claim(&s, "party", json!({"name": "Spain", "cow": 230})),
+            ]
+        };
+        let mut claims = vec![
+            claim(
+                "agreement:0",
+                "agreement",
+                json!({"name": "Evora Agreements", "is_series": true}),
+            ),
+            // Said of the whole series: one region a member states, one
+            // no member does.
+            sphere("agreement:0", "Galicia"),
+            sphere("agreement:0", "Asturias"),
+        ];
+        claims.extend(member(1, "First Evora Agreement", "1801-07-03"));
+        claims.push(sphere("agreement:1", "Galicia"));
+        claims.extend(member(2, "Second Evora Agreement", "1805-02-01"));
+        let kb = KnowledgeBase::build(&[SourceDoc {
+            id: "s".into(),
+            path: "s.txt".into(),
+            text: "Quote here.".into(),
+            claims,
+        }]);
+        let regions = |name: &str| -> Vec<String> {
+            let mut r: Vec<String> = kb
+                .find(name)
+                .unwrap()
+                .facts
+                .iter()
+                .filter(|f| f.predicate == "provision")
+                .map(|f| f.value["regions"][0].as_str().unwrap().to_string())
+                .collect();
+            r.sort();
+            r
+        };
+        assert_eq!(regions("First Evora Agreement"), ["Asturias", "Galicia"]);
+        assert_eq!(regions("Second Evora Agreement"), ["Asturias"]);
+    }
+
+    #[test]
+    fn period_name_examples() {
+        let data = include_str!("../../../data/query/polity_periods.tsv");
+        let mut n = 0;
+        for l in data.lines() {
+            let Some(ex) = l.strip_prefix("# example: ") else {
+                continue;
+            };
+            let (args, want) = ex.split_once(" => ").unwrap();
+            let (cow, year) = args.split_once(' ').unwrap();
+            let got = period_name(cow.parse().unwrap(), year.parse().unwrap());
+            let want = want.trim();
+            // `-`: no line covers it, the gazetteer's own name stays.
+            let want = (want != "-").then_some(want);
+            assert_eq!(got, want, "example: {ex}");
+            n += 1;
+        }
+        assert!(n >= 5);
+        // An agreement's parties carry the name of the year of signing.
+        let mut d = src("a", "Pact of Moscow", "1941-04-13");
+        d.claims[2] = claim(
+            "agreement:0",
+            "party",
+            json!({"name": "Russia", "cow": 365}),
+        );
+        let kb = KnowledgeBase::build(&[d]);
+        let names: Vec<&str> = kb.agreements[0]
+            .parties
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(names, ["Soviet Union", "Spain"]);
     }
 
     #[test]

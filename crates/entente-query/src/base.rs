@@ -6,7 +6,7 @@ use crate::index::{IntervalIndex, PairIndex};
 use crate::kinds::agreement_kind;
 use crate::time::{Day, DayRange, Tri, Validity};
 use entente_extract::facts::PolityRef;
-use entente_extract::resolve::{Agreement, Cited, KnowledgeBase};
+use entente_extract::resolve::{period_name, Agreement, Cited, KnowledgeBase};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -114,7 +114,28 @@ pub fn polity_key(p: &PolityRef) -> String {
     }
 }
 
+/// Whether the sources name the agreement, or the series it belongs to, as
+/// secret ("the Secret Agreements", "a series of secret treaties").
+fn named_secret(a: &Agreement) -> bool {
+    a.facts
+        .iter()
+        .any(|f| f.predicate == "secret" && f.cited.rule == "secret.name")
+}
+
+/// Provision kinds that an agreement named secret keeps secret unless a
+/// source says otherwise: the division of spheres is what such treaties hid,
+/// while their general principles (integrity, open door) were the public face.
+const SECRET_BY_NAME: &[&str] = &["sphere_of_influence", "mutual_recognition"];
+
 fn merge_provisions(a: &Agreement) -> Vec<Provision> {
+    let by_name = named_secret(a);
+    // Beneficiaries are named as the agreement's parties are: as the polity
+    // was called when it signed (the Russian Empire in 1912).
+    let year = a.signed.as_deref().and_then(|s| {
+        s.split(|c: char| !c.is_ascii_digit())
+            .find(|t| t.len() == 4)
+            .and_then(|t| t.parse::<i32>().ok())
+    });
     let mut out: Vec<Provision> = Vec::new();
     for f in a
         .facts
@@ -124,7 +145,8 @@ fn merge_provisions(a: &Agreement) -> Vec<Provision> {
         let Some(kind) = f.value.get("kind").and_then(Value::as_str) else {
             continue;
         };
-        let secret = f.value.get("secret").and_then(Value::as_bool) == Some(true);
+        let secret = f.value.get("secret").and_then(Value::as_bool) == Some(true)
+            || (by_name && SECRET_BY_NAME.contains(&kind));
         let mut regions: Vec<String> = f
             .value
             .get("regions")
@@ -141,6 +163,10 @@ fn merge_provisions(a: &Agreement) -> Vec<Provision> {
                 .get("cow")
                 .and_then(Value::as_u64)
                 .and_then(|c| u16::try_from(c).ok());
+            let name = cow
+                .zip(year)
+                .and_then(|(c, y)| period_name(c, y))
+                .map_or(name, str::to_string);
             Some(PolityRef { name, cow })
         });
         let same = |p: &Provision| {

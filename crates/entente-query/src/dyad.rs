@@ -26,12 +26,25 @@ pub struct Entry {
     pub citations: Vec<Cited>,
 }
 
+/// A person in a dossier: a signatory of one of the pair's agreements or a
+/// participant in one of its events, merged across sources.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DyadPerson {
+    /// The person's id in the base (`P3`).
+    pub id: String,
+    pub name: String,
+    /// Offices as the sources give them ("Ambassador (JPN)").
+    pub offices: Vec<String>,
+}
+
 /// The dossier of a pair.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Dyad {
     pub a: PolityRef,
     pub b: PolityRef,
     pub entries: Vec<Entry>,
+    /// Everyone the entries name, each once, in order of first appearance.
+    pub persons: Vec<DyadPerson>,
 }
 
 /// Lifecycle steps that make their own entries when dated (signing and
@@ -212,10 +225,12 @@ impl Base<'_> {
     /// to, every event and indicator naming both, in order of date.
     pub fn dyad(&self, a: &PolityRef, b: &PolityRef) -> Dyad {
         let mut entries = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
         for &i in self.pairs.get(&polity_key(a), &polity_key(b)) {
             let i = i as usize;
             if let (Some(ag), Some(p)) = (self.kb.agreements.get(i), self.prepared.get(i)) {
                 entries.extend(agreement_entries(ag, p.kind));
+                names.extend(ag.signatories.iter().map(String::as_str));
             }
         }
         for (items, cat) in [
@@ -225,14 +240,44 @@ impl Base<'_> {
             for it in items.iter() {
                 if has_both(&item_parties(&it.value), a, b) {
                     entries.push(item_entry(it, cat));
+                    let persons = it.value.get("persons").and_then(Value::as_array);
+                    names.extend(persons.into_iter().flatten().filter_map(Value::as_str));
                 }
             }
         }
         entries.sort_by_key(sort_key);
+        // "Motono Ichirō" in one source and "Ichiro Motono" in another are
+        // one person of the base: listed once.
+        let mut persons: Vec<DyadPerson> = Vec::new();
+        for n in names {
+            let person = match self.kb.person(n) {
+                Some(p) => DyadPerson {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    offices: p
+                        .offices
+                        .iter()
+                        .map(|o| match &o.polity {
+                            Some(pol) => format!("{} ({pol})", o.office),
+                            None => o.office.clone(),
+                        })
+                        .collect(),
+                },
+                None => DyadPerson {
+                    id: String::new(),
+                    name: n.to_string(),
+                    offices: Vec::new(),
+                },
+            };
+            if !persons.iter().any(|p| p.name == person.name) {
+                persons.push(person);
+            }
+        }
         Dyad {
             a: a.clone(),
             b: b.clone(),
             entries,
+            persons,
         }
     }
 }

@@ -24,9 +24,11 @@
 pub mod base;
 pub mod dyad;
 pub mod export;
+pub mod gexf_check;
 pub mod index;
 pub mod kinds;
 pub mod polities;
+pub mod search;
 pub mod state;
 pub mod time;
 

@@ -528,3 +528,94 @@ fn a_secret_agreement_is_hidden_until_disclosed() {
     assert_eq!(all.agreements[0].public, Tri::No);
     assert_eq!(all.spheres[0].public, Tri::No);
 }
+
+#[test]
+fn gexf_export_passes_the_structural_check() {
+    let kb = kb();
+    let base = Base::new(&kb);
+    let mut out = Vec::new();
+    write_gexf(&base, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(
+        crate::gexf_check::problems(&text),
+        Vec::<String>::new(),
+        "{text}"
+    );
+}
+
+/// An EDTF bound as a source might give it: a year, a month or a day,
+/// uncertain (`?`), approximate (`~`) or both (`%`), or an interval of
+/// years.
+fn edtf_bound() -> impl proptest::strategy::Strategy<Value = (String, i32)> {
+    use proptest::prelude::*;
+    (
+        1800i32..1990,
+        0usize..4,
+        1u32..13,
+        1u32..29,
+        prop::sample::select(vec!["", "~", "?", "%"]),
+        0i32..4,
+    )
+        .prop_map(|(y, form, m, d, q, span)| {
+            let s = match form {
+                0 => format!("{y}{q}"),
+                1 => format!("{y}-{m:02}{q}"),
+                2 => format!("{y}-{m:02}-{d:02}{q}"),
+                _ => format!("{y}/{}", y + span),
+            };
+            (s, y)
+        })
+}
+
+proptest::proptest! {
+    /// Whatever EDTF bounds the sources give, a day inside an uncertain
+    /// start or end never answers `yes`: through the whole path (merge,
+    /// consensus, preparation, as-of state), not only the interval logic.
+    #[test]
+    fn a_day_inside_an_uncertain_bound_is_never_a_yes(
+        (signed, sy) in edtf_bound(),
+        (ended, ey) in edtf_bound(),
+        has_end: bool,
+        offset in 0i32..4000,
+        after in 0i32..60,
+    ) {
+        use crate::time::DayRange;
+        // The end comes after the signing, as a real source would have it.
+        let (ended, _) = if ey < sy + 1 {
+            (ended.replacen(&ey.to_string(), &(sy + 1 + after).to_string(), 2), ey)
+        } else {
+            (ended, ey)
+        };
+        let ag = Ag {
+            name: "Treaty of the Border",
+            signed: Some(&signed),
+            ended: has_end.then_some(ended.as_str()),
+            parties: PS,
+            provisions: Vec::new(),
+            disclosed: None,
+        };
+        let kb = KnowledgeBase::build(&[doc("a", &[ag], Vec::new())]);
+        let base = Base::new(&kb);
+        let start = DayRange::of_edtf(&signed).unwrap();
+        let end = has_end.then(|| DayRange::of_edtf(&ended)).flatten();
+        let d = start.earliest + offset;
+        let answer = base
+            .asof(d, false)
+            .agreements
+            .iter()
+            .find(|a| a.name == "Treaty of the Border")
+            .map_or(Tri::No, |a| a.in_force);
+        // The start day counts as in force and the end day as ended, so a
+        // bound is uncertain on [earliest, latest).
+        let in_start = d < start.latest;
+        let in_end = end.is_some_and(|e| e.earliest <= d && d < e.latest);
+        if in_start || in_end {
+            proptest::prop_assert_ne!(answer, Tri::Yes, "{} {:?} at day {}", signed, end, d);
+        }
+        // Inside the start's uncertainty and before any possible end, the
+        // answer is `possibly`, not `no` either.
+        if in_start && end.is_none_or(|e| d < e.earliest) {
+            proptest::prop_assert_eq!(answer, Tri::Possibly, "{} at day {}", signed, d);
+        }
+    }
+}

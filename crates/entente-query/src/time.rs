@@ -4,7 +4,7 @@
 //! interval index and the answers share one cheap representation; an EDTF
 //! value becomes the range of days it can denote.
 
-use entente_recognise::edtf::Edtf;
+use entente_recognise::edtf::{Edtf, EdtfDate, Endpoint, Qualifier};
 use jiff::civil::Date;
 use serde::Serialize;
 use std::fmt;
@@ -88,6 +88,26 @@ pub struct DayRange {
     pub latest: Day,
 }
 
+fn endpoint_date(p: &Endpoint) -> Option<&EdtfDate> {
+    match p {
+        Endpoint::Date(d) => Some(d),
+        Endpoint::Open | Endpoint::Unknown => None,
+    }
+}
+
+/// How far a qualified EDTF date may be off, in days (0 when unqualified).
+fn margin(d: Option<&EdtfDate>) -> Day {
+    let Some(d) = d else { return 0 };
+    if d.qualifier == Qualifier::None {
+        return 0;
+    }
+    match (d.month, d.day) {
+        (Some(_), Some(_)) => 7,
+        (Some(_), None) => 31,
+        _ => 366,
+    }
+}
+
 impl DayRange {
     /// Nothing known: any day.
     pub const UNKNOWN: DayRange = DayRange {
@@ -96,11 +116,25 @@ impl DayRange {
     };
 
     /// The days an EDTF value can denote; `None` when it does not parse.
+    /// A qualified date ("around 3 July 1916", `1916-07-03~`; `?`; `%`)
+    /// can be a little off, so it reaches a margin beyond its own bounds:
+    /// a week for a day, a month for a month, a year for a year. Without
+    /// it, a query on the very day would answer a certain `yes` that the
+    /// source never claimed.
     pub fn of_edtf(s: &str) -> Option<DayRange> {
-        let b = Edtf::parse(s.trim()).ok()?.bounds();
+        let e = Edtf::parse(s.trim()).ok()?;
+        let b = e.bounds();
+        let (first, last) = match &e {
+            Edtf::Date(d) => (Some(d), Some(d)),
+            Edtf::Interval(a, z) => (endpoint_date(a), endpoint_date(z)),
+        };
         Some(DayRange {
-            earliest: b.earliest.map_or(Day::MIN, day_number),
-            latest: b.latest.map_or(Day::MAX, day_number),
+            earliest: b
+                .earliest
+                .map_or(Day::MIN, |d| day_number(d).saturating_sub(margin(first))),
+            latest: b
+                .latest
+                .map_or(Day::MAX, |d| day_number(d).saturating_add(margin(last))),
         })
     }
 
@@ -150,7 +184,8 @@ impl Validity {
     ///     end: DayRange::widest(["1917", "1918"]),
     /// };
     /// let at = |s: &str| v.in_force(day_number(s.parse().unwrap()));
-    /// assert_eq!(at("1916-07-02"), Tri::No);
+    /// assert_eq!(at("1916-06-25"), Tri::No);
+    /// assert_eq!(at("1916-07-03"), Tri::Possibly);
     /// assert_eq!(at("1916-12-01"), Tri::Yes);
     /// assert_eq!(at("1918-06-01"), Tri::Possibly);
     /// assert_eq!(at("1919-01-01"), Tri::No);
@@ -273,9 +308,17 @@ mod tests {
         assert_eq!(b.in_force(day("1916-12-31")), Tri::Yes);
         assert_eq!(b.in_force(day("1918-06-01")), Tri::Possibly);
         assert_eq!(b.in_force(day("1919-01-01")), Tri::No);
-        // An approximate day is not more certain than its bounds say.
+        // An approximate day may be a few days off: on the day itself the
+        // agreement is only possibly signed; a week later certainly.
         let c = v(&["1916-07-03~"], &[]);
-        assert_eq!(c.in_force(day("1916-07-03")), Tri::Yes);
+        assert_eq!(c.in_force(day("1916-06-25")), Tri::No);
+        assert_eq!(c.in_force(day("1916-07-03")), Tri::Possibly);
+        assert_eq!(c.in_force(day("1916-07-10")), Tri::Yes);
+        // An approximate year reaches into the years around it.
+        let y = v(&["1907"], &["1917~"]);
+        assert_eq!(y.in_force(day("1916-06-01")), Tri::Possibly);
+        assert_eq!(y.in_force(day("1918-06-01")), Tri::Possibly);
+        assert_eq!(y.in_force(day("1919-01-02")), Tri::No);
         // No known start: never yes, never no while it may not have ended.
         let d = v(&[], &["1920"]);
         assert_eq!(d.in_force(day("1800-01-01")), Tri::Possibly);

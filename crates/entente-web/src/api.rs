@@ -2,7 +2,7 @@
 //! serialised by the same `Serialize` impls the CLI's `--format json` uses,
 //! so the two always agree.
 
-use crate::{collapse, App, WebError};
+use crate::{App, WebError};
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -14,7 +14,7 @@ use entente_query::dyad::agreement_entries;
 use entente_query::polities::resolve;
 use entente_query::time::{parse_day, Day};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::HashMap;
 
 /// The OpenAPI document, written by hand and compiled in.
@@ -177,30 +177,9 @@ pub(crate) async fn conflicts(State(app): State<App>) -> Response {
 }
 
 /// One passage of `/api/search`, in the shape `entente search --format
-/// json` prints (`docs/query-json.md`).
-#[derive(Debug, Serialize)]
-pub(crate) struct Passage {
-    pub doc: String,
-    pub path: String,
-    pub block: usize,
-    pub span: [usize; 2],
-    pub rank: f64,
-    pub text: String,
-    pub facts: Vec<PassageFact>,
-}
-
-/// A claim whose sentence overlaps a passage.
-#[derive(Debug, Serialize)]
-pub(crate) struct PassageFact {
-    pub subject: String,
-    pub predicate: String,
-    pub value: Value,
-    pub valid_time: Option<String>,
-    pub rule: String,
-    pub confidence: f32,
-    /// Where the claim's sentence starts, for a link to it.
-    pub sentence: usize,
-}
+/// json` prints (`docs/query-json.md`): built by `entente_query::search`
+/// for both.
+pub(crate) use entente_query::search::Passage;
 
 /// Runs a full-text search in the store: passages best first.
 pub(crate) async fn run_search(
@@ -210,48 +189,22 @@ pub(crate) async fn run_search(
 ) -> Result<Vec<Passage>, WebError> {
     app.with_store(move |store| {
         let hits = store.search(&q, limit)?;
-        let mut docs: HashMap<String, (String, String, Vec<entente_extract::Claim>)> =
-            HashMap::new();
-        let mut out = Vec::new();
-        for h in hits {
-            if !docs.contains_key(&h.doc) {
-                let stored = store.document(&h.doc)?;
-                let (path, text) = stored
-                    .map(|d| (d.info.path, d.doc.text))
-                    .unwrap_or_default();
-                let claims = store.claims(&h.doc)?;
-                docs.insert(h.doc.clone(), (path, text, claims));
-            }
-            let Some((path, text, claims)) = docs.get(&h.doc) else {
-                continue;
-            };
-            let facts = claims
-                .iter()
-                .filter(|c| {
-                    c.source.sentence.start < h.span.end && h.span.start < c.source.sentence.end
-                })
-                .filter(|c| c.predicate != "agreement")
-                .map(|c| PassageFact {
-                    subject: c.subject.clone(),
-                    predicate: c.predicate.clone(),
-                    value: c.value.clone(),
-                    valid_time: c.valid_time.clone(),
-                    rule: c.rule.clone(),
-                    confidence: c.confidence,
-                    sentence: c.source.sentence.start,
-                })
-                .collect();
-            out.push(Passage {
-                doc: h.doc.clone(),
-                path: path.clone(),
+        entente_query::search::passages(
+            hits.iter().map(|h| entente_query::search::Hit {
+                doc: &h.doc,
                 block: h.block,
                 span: [h.span.start, h.span.end],
                 rank: h.rank,
-                text: collapse(text.get(h.span.start..h.span.end).unwrap_or("")),
-                facts,
-            });
-        }
-        Ok(out)
+            }),
+            |doc| -> Result<_, WebError> {
+                let (path, text) = store
+                    .document(doc)?
+                    .map(|d| (d.info.path, d.doc.text))
+                    .unwrap_or_default();
+                let claims = store.claims(doc)?;
+                Ok(entente_query::search::PassageSource { path, text, claims })
+            },
+        )
     })
     .await
 }

@@ -111,6 +111,36 @@ pub fn show_agreement(
     writeln!(out, "  place:       {}", a.place.as_deref().unwrap_or("?"))?;
     writeln!(out, "  parties:     {}", parties(&a.parties))?;
     writeln!(out, "  signatories: {}", a.signatories.join("; "))?;
+    // Each signatory once, merged across sources, with every office and
+    // every other form of the name the sources use.
+    for s in &a.signatories {
+        let Some(p) = kb.person(s) else { continue };
+        let offices: Vec<String> = p
+            .offices
+            .iter()
+            .map(|o| match &o.polity {
+                Some(pol) => format!("{} ({pol})", o.office),
+                None => o.office.clone(),
+            })
+            .collect();
+        writeln!(
+            out,
+            "    {} {}: {}{}; {} citations",
+            p.id,
+            p.name,
+            if offices.is_empty() {
+                "-".to_string()
+            } else {
+                offices.join(", ")
+            },
+            if p.aliases.is_empty() {
+                String::new()
+            } else {
+                format!("; also {}", p.aliases.join(", "))
+            },
+            p.citations.len()
+        )?;
+    }
     writeln!(out, "  secret:      {}", a.secret_provisions)?;
     writeln!(out, "  ended:       {}", a.ended.as_deref().unwrap_or("-"))?;
     writeln!(out, "facts:")?;

@@ -7,6 +7,7 @@ use anyhow::Context;
 use entente_extract::facts::PolityRef;
 use entente_extract::resolve::KnowledgeBase;
 use entente_query::polities::resolve;
+use entente_query::search::{Passage, PassageFact};
 use entente_query::time::{parse_day, Day};
 use entente_query::Base;
 use entente_store::Store;
@@ -392,29 +393,14 @@ pub fn print_dyad(
             c.map(|c| excerpt(&c.quote, 80)).unwrap_or_default(),
         ]);
     }
-    t.write(format, out)
-}
-
-/// One search hit with the facts drawn from its passage.
-#[derive(Debug, Serialize)]
-struct Passage {
-    doc: String,
-    path: String,
-    block: usize,
-    span: [usize; 2],
-    rank: f64,
-    text: String,
-    facts: Vec<PassageFact>,
-}
-
-#[derive(Debug, Serialize)]
-struct PassageFact {
-    subject: String,
-    predicate: String,
-    value: serde_json::Value,
-    valid_time: Option<String>,
-    rule: String,
-    confidence: f32,
+    t.write(format, out)?;
+    if format == Format::Table && !d.persons.is_empty() {
+        writeln!(out, "\nPersons")?;
+        for p in &d.persons {
+            writeln!(out, "  {}  {}  {}", p.id, p.name, p.offices.join(", "))?;
+        }
+    }
+    Ok(())
 }
 
 /// `entente search TEXT`: passages (blocks) matching an FTS5 query, each
@@ -429,54 +415,25 @@ pub fn print_search(
     let hits = store
         .search(query, limit)
         .with_context(|| format!("searching for {query:?}"))?;
-    let mut docs: HashMap<String, (String, String, Vec<entente_extract::Claim>)> = HashMap::new();
-    let mut passages = Vec::new();
-    for h in hits {
-        if !docs.contains_key(&h.doc) {
-            let stored = store
-                .document(&h.doc)
-                .with_context(|| format!("reading document {}", h.doc))?;
-            let (path, text) = stored
-                .map(|d| (d.info.path, d.doc.text))
-                .unwrap_or_default();
-            let claims = store
-                .claims(&h.doc)
-                .with_context(|| format!("reading claims of {}", h.doc))?;
-            docs.insert(h.doc.clone(), (path, text, claims));
-        }
-        let Some((path, text, claims)) = docs.get(&h.doc) else {
-            continue;
-        };
-        let facts = claims
-            .iter()
-            .filter(|c| {
-                c.source.sentence.start < h.span.end && h.span.start < c.source.sentence.end
-            })
-            .filter(|c| c.predicate != "agreement")
-            .map(|c| PassageFact {
-                subject: c.subject.clone(),
-                predicate: c.predicate.clone(),
-                value: c.value.clone(),
-                valid_time: c.valid_time.clone(),
-                rule: c.rule.clone(),
-                confidence: c.confidence,
-            })
-            .collect();
-        passages.push(Passage {
-            doc: h.doc.clone(),
-            path: path.clone(),
+    let passages: Vec<Passage> = entente_query::search::passages(
+        hits.iter().map(|h| entente_query::search::Hit {
+            doc: &h.doc,
             block: h.block,
             span: [h.span.start, h.span.end],
             rank: h.rank,
-            text: text
-                .get(h.span.start..h.span.end)
-                .unwrap_or("")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
-            facts,
-        });
-    }
+        }),
+        |doc| -> anyhow::Result<_> {
+            let (path, text) = store
+                .document(doc)
+                .with_context(|| format!("reading document {doc}"))?
+                .map(|d| (d.info.path, d.doc.text))
+                .unwrap_or_default();
+            let claims = store
+                .claims(doc)
+                .with_context(|| format!("reading claims of {doc}"))?;
+            Ok(entente_query::search::PassageSource { path, text, claims })
+        },
+    )?;
     match format {
         Format::Json => json(out, &passages),
         Format::Table => {
