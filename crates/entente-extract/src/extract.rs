@@ -354,6 +354,20 @@ fn by_treaty_re() -> Option<&'static Regex> {
     .as_ref()
 }
 
+/// The patterns of `data/rules/public_cues.tsv`, as one.
+fn public_cue_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        let alts: Vec<&str> = include_str!("../../../data/rules/public_cues.tsv")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        Regex::new(&format!(r"(?i)\b(?:{})\b", alts.join("|"))).ok()
+    })
+    .as_ref()
+}
+
 /// Words of `data/rules/sequence_cues.tsv`.
 fn sequence_cues() -> &'static [String] {
     static W: OnceLock<Vec<String>> = OnceLock::new();
@@ -1933,7 +1947,36 @@ impl Engine<'_> {
             }
         }
         self.by_treaty(i, s);
-        // Provisions: kinds cued in a sentence about an agreement.
+        // Provisions: kinds cued in a sentence about an agreement. Where the
+        // sentence names a public part and a secret one, the nearer cue
+        // decides ("stated in its public agreement ... open door ..., and
+        // agreed upon spheres in its confidential agreement").
+        let secret_at: Vec<usize> = hits
+            .iter()
+            .filter(|h| h.predicate == "secret")
+            .map(|h| h.start)
+            .collect();
+        let public_at: Vec<usize> = public_cue_re()
+            .map(|re| re.find_iter(text).map(|m| m.start()).collect())
+            .unwrap_or_default();
+        // The cue that opens the provision's part of the sentence is the
+        // last one before it; with none before it, the first one after.
+        let secret_for = |pos: usize| {
+            if !secret_here || public_at.is_empty() || secret_at.is_empty() {
+                return secret_here;
+            }
+            let last_before = |xs: &[usize]| xs.iter().copied().filter(|&x| x <= pos).max();
+            let first_after = |xs: &[usize]| xs.iter().copied().filter(|&x| x > pos).min();
+            match (last_before(&secret_at), last_before(&public_at)) {
+                (Some(s), Some(p)) => s > p,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => match (first_after(&secret_at), first_after(&public_at)) {
+                    (Some(s), Some(p)) => s < p,
+                    _ => true,
+                },
+            }
+        };
         let provs = self.lex.provisions_in(text);
         let sentence_mentions: Vec<&Mention> = self.rec.mentions_in(s.span).collect();
         let sphere_cued = provs.iter().any(|p| p.0 == "sphere_of_influence");
@@ -2019,7 +2062,7 @@ impl Engine<'_> {
                     self.push(
                         agreement_key(e),
                         "provision",
-                        json!({"kind": kind, "secret": secret_here, "regions": regions, "beneficiary": beneficiary}),
+                        json!({"kind": kind, "secret": secret_for(a), "regions": regions, "beneficiary": beneficiary}),
                         None,
                         s.span,
                         ev,
@@ -3364,6 +3407,7 @@ mod structure_tests {
         assert!(indefinite_re().is_some());
         assert!(participle_re().is_some());
         assert!(place_fallback_re().is_some());
+        assert!(public_cue_re().is_some());
     }
 
     #[test]
@@ -3394,6 +3438,25 @@ mod structure_tests {
                 .any(|a| a.signed.as_deref() == Some("1840") && a.secret_provisions),
             "{:?}",
             f.agreements
+        );
+    }
+
+    #[test]
+    fn the_nearer_of_a_public_and_a_secret_cue_decides_a_provision() {
+        let c = real("The Lisbon Pact\n\nThe Lisbon Pact was signed on 4 May 1811. In its public articles the two crowns promised to respect the territorial integrity of Morocco and an open door for trade, while in its secret annex they divided the coast into spheres of influence.");
+        let kinds: Vec<(String, bool)> = c
+            .iter()
+            .filter(|c| c.predicate == "provision")
+            .map(|c| {
+                (
+                    c.value["kind"].as_str().unwrap_or("").to_string(),
+                    c.value["secret"] == true,
+                )
+            })
+            .collect();
+        assert!(
+            kinds.contains(&("territorial_integrity".to_string(), false)),
+            "{kinds:?}"
         );
     }
 
