@@ -187,8 +187,13 @@ fn joined(text: &str, a: &Token, b: &Token) -> bool {
 /// Finds agreement mentions in the document. Works on the whole text.
 pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
     let _ = sentences;
+    find_with(&doc.text, &gazetteer().scan_shared(&doc.text))
+}
+
+/// [`find`] over the text's gazetteer hits, which the caller already has.
+pub(crate) fn find_with(text: &str, hits: &[Hit]) -> Vec<Mention> {
     // Built without the copy of each [`AgreementMention`] that `find_in` returns.
-    find_raw(&doc.text)
+    find_raw_hits(text, hits)
         .into_iter()
         .map(|(span, am, confidence)| Mention {
             span,
@@ -225,11 +230,15 @@ pub fn find_in(text: &str) -> Vec<(Mention, AgreementMention)> {
 
 /// The agreement mentions of `text`: span, mention and confidence.
 fn find_raw(text: &str) -> Vec<(Span, AgreementMention, f32)> {
+    find_raw_hits(text, &gazetteer().scan_shared(text))
+}
+
+/// [`find_raw`] over the text's gazetteer hits.
+fn find_raw_hits(text: &str, hits: &[Hit]) -> Vec<(Span, AgreementMention, f32)> {
     let lex = &*LEXICON;
     let Some(ac) = &lex.ac else {
         return Vec::new();
     };
-    let hits = gazetteer().scan_shared(text);
     let mut out: Vec<(Span, AgreementMention, f32)> = Vec::new();
     // Acronym -> (defining mention, end of the definition).
     let mut acronyms: HashMap<String, (AgreementMention, usize)> = HashMap::new();
@@ -240,23 +249,14 @@ fn find_raw(text: &str) -> Vec<(Span, AgreementMention, f32)> {
         };
         let head = text.get(m.start()..m.end()).unwrap_or("");
         let found = if head.chars().next().is_some_and(gazetteer::is_cjk) {
-            cjk_name(text, &hits, m.start(), m.end(), instrument)
+            cjk_name(text, hits, m.start(), m.end(), instrument)
         } else {
             if !gazetteer::boundary_before(text, m.start())
                 || !gazetteer::boundary_after(text, m.end())
             {
                 continue;
             }
-            latin_name(
-                text,
-                &window_tokens(text, m.start(), m.end()),
-                &hits,
-                m.start(),
-                m.end(),
-                instrument,
-                may_refer,
-                lex,
-            )
+            windowed_latin_name(text, hits, m.start(), m.end(), instrument, may_refer, lex)
         };
         let Some((span, mut am, confidence)) = found else {
             continue;
@@ -330,15 +330,55 @@ fn find_raw(text: &str) -> Vec<(Span, AgreementMention, f32)> {
 /// How far around an instrument word a name may reach, in bytes.
 const WINDOW_BEFORE: usize = 120;
 const WINDOW_AFTER: usize = 240;
+/// A first, smaller window, enough for most names: the full window is
+/// tokenised only when the name reaches the small window's edge.
+const SMALL_BEFORE: usize = 40;
+const SMALL_AFTER: usize = 80;
+
+/// [`latin_name`] over the words of a window around the instrument. The
+/// small window gives the same answer as the full one whenever the finder
+/// read no word at its edges (words inside both windows are the same words);
+/// otherwise the full window decides, as it always did.
+fn windowed_latin_name(
+    text: &str,
+    hits: &[Hit],
+    start: usize,
+    end: usize,
+    instrument: &str,
+    may_refer: bool,
+    lex: &Lexicon,
+) -> Option<(Span, AgreementMention, f32)> {
+    let (small, cut_left, cut_right) = window_tokens(text, start, end, SMALL_BEFORE, SMALL_AFTER);
+    let mut reach = (usize::MAX, 0);
+    let found = latin_name(
+        text, &small, hits, start, end, instrument, may_refer, lex, &mut reach,
+    );
+    let at_left = cut_left && reach.0 == 0;
+    let at_right = cut_right && reach.1 + 1 >= small.len();
+    if !at_left && !at_right {
+        return found;
+    }
+    let (full, _, _) = window_tokens(text, start, end, WINDOW_BEFORE, WINDOW_AFTER);
+    latin_name(
+        text, &full, hits, start, end, instrument, may_refer, lex, &mut reach,
+    )
+}
 
 /// The words around the instrument at `start..end`: names are short, so the
-/// finder tokenises a window instead of the whole text.
-fn window_tokens(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
-    let mut from = start.saturating_sub(WINDOW_BEFORE);
+/// finder tokenises a window instead of the whole text. Also says whether
+/// the window was cut short of the text's start and end.
+fn window_tokens(
+    text: &str,
+    start: usize,
+    end: usize,
+    before: usize,
+    after: usize,
+) -> (Vec<Token<'_>>, bool, bool) {
+    let mut from = start.saturating_sub(before);
     while from > 0 && !text.is_char_boundary(from) {
         from -= 1;
     }
-    let mut to = (end + WINDOW_AFTER).min(text.len());
+    let mut to = (end + after).min(text.len());
     while to < text.len() && !text.is_char_boundary(to) {
         to += 1;
     }
@@ -351,7 +391,7 @@ fn window_tokens(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
     if from > 0 && !toks.is_empty() {
         toks.remove(0);
     }
-    toks
+    (toks, from > 0, to < text.len())
 }
 
 /// The longest acronym remembered, in bytes.
@@ -389,6 +429,14 @@ fn polities_in(hits: &[Hit], span: Span) -> Vec<String> {
 }
 
 fn normalise(s: &str) -> String {
+    // Most names are printable ASCII with single spaces: already normal.
+    let simple = s.bytes().all(|c| c == b' ' || (0x21..0x80).contains(&c))
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ");
+    if simple {
+        return s.to_string();
+    }
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -403,14 +451,23 @@ fn latin_name(
     instrument: &str,
     may_refer: bool,
     lex: &Lexicon,
+    reach: &mut (usize, usize),
 ) -> Option<(Span, AgreementMention, f32)> {
+    // `reach`: the lowest and highest token index read (the length when
+    // a loop ran off the end), for [`windowed_latin_name`].
+    *reach = (usize::MAX, 0);
     let head = text.get(start..end)?;
     let cap = capitalised(head);
     let multiword = head.contains(' ');
     // Token range of the instrument.
     let ti = toks.partition_point(|t| t.end <= start);
-    let tj = toks.partition_point(|t| t.start < end).checked_sub(1)?;
+    let Some(tj) = toks.partition_point(|t| t.start < end).checked_sub(1) else {
+        *reach = (0, toks.len());
+        return None;
+    };
+    *reach = (ti.min(tj), ti.max(tj));
     if ti >= toks.len() || tj < ti {
+        reach.1 = toks.len();
         return None;
     }
     let hit_end = |pos: usize| {
@@ -431,6 +488,7 @@ fn latin_name(
     let mut ord = None;
     let mut proper = cap && multiword;
     while left > 0 {
+        reach.0 = reach.0.min(left - 1);
         let prev = &toks[left - 1];
         if !joined(text, prev, &toks[left]) {
             break;
@@ -494,7 +552,9 @@ fn latin_name(
     let mut pending = false; // a connector waits for a word to commit it
     let mut last_connector = "";
     let mut yr = None;
+    reach.1 = reach.1.max(k);
     while k < toks.len() {
+        reach.1 = reach.1.max(k);
         let t = &toks[k];
         let gap = text.get(toks[k - 1].end..t.start).unwrap_or("x");
         let comma = gap == ", ";
@@ -527,7 +587,9 @@ fn latin_name(
                 right_end = he;
                 pending = false;
                 last_connector = "";
+                reach.1 = reach.1.max(k + 1);
                 while k + 1 < toks.len() && toks[k + 1].start < he {
+                    reach.1 = reach.1.max(k + 2);
                     k += 1;
                 }
             } else if name_word(w) && lex_instrument_at(lex, text, t.start).is_none() {
@@ -553,6 +615,7 @@ fn latin_name(
         }
         k += 1;
     }
+    reach.1 = reach.1.max(k);
     if cap && right_end > end {
         proper = true;
     }
@@ -564,6 +627,7 @@ fn latin_name(
     // ("the treaty", "the First Treaty"); "a treaty" alone names nothing.
     let reference = !proper;
     if reference {
+        reach.0 = reach.0.min(left.saturating_sub(1));
         let det = left
             .checked_sub(1)
             .and_then(|i| toks.get(i))
@@ -737,6 +801,23 @@ mod tests {
         assert_eq!(ms[0].1.name, "Treaty of Portsmouth");
         let ms = find_in("a treaty between Japan and Korea");
         assert!(ms.is_empty(), "{ms:?}");
+    }
+
+    #[test]
+    fn normalise_fast_path_agrees() {
+        for s in [
+            "Treaty of Portsmouth",
+            " Treaty",
+            "Treaty ",
+            "Treaty  of",
+            "Treaty\nof",
+            "Traité\u{a0}de Paris",
+            "",
+            "a",
+        ] {
+            let slow = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(normalise(s), slow, "{s:?}");
+        }
     }
 
     #[test]

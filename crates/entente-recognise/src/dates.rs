@@ -175,7 +175,7 @@ impl Value {
             ),
             Value::NoYear { .. } | Value::NoYearRange { .. } => return None,
         };
-        Some(v.to_string())
+        Some(v.to_edtf_string())
     }
     fn year(&self) -> Option<i16> {
         match self {
@@ -227,7 +227,7 @@ struct Era {
 
 struct Tables {
     /// Every form the regex accepts (as written, capitalised, capitals).
-    month_forms: std::collections::HashMap<String, u8>,
+    month_forms: crate::gazetteer::FxMap<String, u8>,
     eras: Vec<Era>,
     approx: Vec<String>,
     /// (lowercase form, value)
@@ -294,7 +294,7 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
     for (e, next) in eras.iter_mut().zip(starts.iter().skip(1)) {
         e.last = Some(next - e.first + 1);
     }
-    let mut month_forms: std::collections::HashMap<String, u8> = std::collections::HashMap::new();
+    let mut month_forms: crate::gazetteer::FxMap<String, u8> = Default::default();
     for (f, n) in &months {
         for v in [f.clone(), capitalised(f), f.to_uppercase()] {
             month_forms.entry(v).or_insert(*n);
@@ -1181,7 +1181,7 @@ fn infer_years(text: &str, units: &[Unit], atoms: &mut [Atom]) {
         }
     }
     let mut last_in_unit: Option<usize> = None;
-    let mut last_in_section: std::collections::HashMap<u32, usize> = Default::default();
+    let mut last_in_section: crate::gazetteer::FxMap<u32, usize> = Default::default();
     let mut d = 0;
     for i in 0..atoms.len() {
         while d < dated.len() && dated[d].0 < i {

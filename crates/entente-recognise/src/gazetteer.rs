@@ -618,6 +618,15 @@ fn next_candidate(bytes: &[u8], from: usize) -> usize {
         .map_or(bytes.len(), |p| at + p)
 }
 
+/// The leading run of ASCII letters and digits of `bytes`.
+pub(crate) fn alnum_run(bytes: &[u8]) -> &[u8] {
+    let n = bytes
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(bytes.len());
+    bytes.get(..n).unwrap_or(bytes)
+}
+
 /// Dashes that join compound names ("Franco-Japanese", "Japan–Russia").
 pub(crate) fn is_dash(c: char) -> bool {
     matches!(c, '-' | '–' | '—' | '‐' | '‑')

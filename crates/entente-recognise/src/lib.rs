@@ -67,17 +67,61 @@ impl Recognition {
 /// Runs the whole recognition stage over a document.
 pub fn recognise(doc: &Document) -> Recognition {
     let sentences = sentences::split(doc);
-    let mut mentions = Vec::new();
-    mentions.extend(dates::find(doc, &sentences));
-    mentions.extend(polity::find(doc));
-    mentions.extend(place::find(doc, &sentences));
-    mentions.extend(person::find(doc, &sentences));
-    mentions.extend(agreement::find(doc, &sentences));
-    mentions.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+    // One gazetteer scan serves the four finders that need it.
+    let hits = gazetteer::gazetteer().scan(&doc.text);
+    let text = &doc.text;
+    let lists = [
+        dates::find(doc, &sentences),
+        polity::find_with(text, &hits),
+        place::find_with(text, &hits),
+        person::find_with(text, &hits),
+        agreement::find_with(text, &hits),
+    ];
     Recognition {
         sentences,
-        mentions,
+        mentions: merge_sorted(lists),
     }
+}
+
+/// The mentions of all finders in one list, sorted by start and then by
+/// longest first; ties keep the finders' order, as a stable sort of the
+/// concatenation would. Each finder's list is almost always sorted already,
+/// so a merge moves each (large) mention once instead of at every step of a
+/// sort.
+fn merge_sorted<const N: usize>(lists: [Vec<Mention>; N]) -> Vec<Mention> {
+    let key = |m: &Mention| (m.span.start, std::cmp::Reverse(m.span.end));
+    let total: usize = lists.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(total);
+    if !lists.iter().all(|l| l.is_sorted_by_key(key)) {
+        for l in lists {
+            out.extend(l);
+        }
+        out.sort_by_key(key);
+        return out;
+    }
+    let mut heads: Vec<std::iter::Peekable<std::vec::IntoIter<Mention>>> = lists
+        .into_iter()
+        .map(|l| l.into_iter().peekable())
+        .collect();
+    loop {
+        // The first list wins a tie: that is the stable order.
+        let mut best: Option<(usize, (usize, std::cmp::Reverse<usize>))> = None;
+        for (i, h) in heads.iter_mut().enumerate() {
+            if let Some(k) = h.peek().map(key) {
+                if best.is_none_or(|(_, b)| k < b) {
+                    best = Some((i, k));
+                }
+            }
+        }
+        let Some(m) = best
+            .and_then(|(i, _)| heads.get_mut(i))
+            .and_then(Iterator::next)
+        else {
+            break;
+        };
+        out.push(m);
+    }
+    out
 }
 
 /// Inputs built to make a finder slow (a super-linear regex, a name that

@@ -53,6 +53,10 @@ struct Names {
     /// Capitalised offices and titles, searched anchored at capitals.
     ac: Option<AhoCorasick>,
     prefix: gazetteer::Prefix2,
+    /// The leading run of ASCII letters and digits of every capitalised
+    /// role ("Foreign" of "Foreign Minister", "Mr" of "Mr."): a role can
+    /// only be accepted where the text's own leading run is one of them.
+    role_runs: FxSet<&'static [u8]>,
     /// Parallel to `lower_ac`.
     lower_roles: Vec<(&'static str, bool)>,
     /// Lowercase forms of common offices, searched over the whole text.
@@ -104,6 +108,10 @@ static NAMES: LazyLock<Names> = LazyLock::new(|| {
         .build(&patterns)
         .ok();
     let prefix = gazetteer::Prefix2::new(patterns.iter().map(|p| p.as_bytes()));
+    let role_runs = patterns
+        .iter()
+        .map(|p| gazetteer::alnum_run(p.as_bytes()))
+        .collect();
     let lower_ac = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
         .build(&lower_patterns)
@@ -140,6 +148,7 @@ static NAMES: LazyLock<Names> = LazyLock::new(|| {
         roles,
         ac,
         prefix,
+        role_runs,
         lower_roles,
         lower_ac,
     }
@@ -175,6 +184,24 @@ pub(crate) fn follows_given_name(text: &str, start: usize) -> bool {
         return false;
     }
     NAMES.given.contains(word) || is_initial(word)
+}
+
+/// Whether `word` starts with an uppercase letter; ASCII needs no decoding.
+#[inline]
+fn starts_upper(word: &str) -> bool {
+    match word.as_bytes().first() {
+        Some(&b) if b < 0x80 => b.is_ascii_uppercase(),
+        _ => word.chars().next().is_some_and(char::is_uppercase),
+    }
+}
+
+/// Whether `word` starts with a lowercase letter; ASCII needs no decoding.
+#[inline]
+fn starts_lower(word: &str) -> bool {
+    match word.as_bytes().first() {
+        Some(&b) if b < 0x80 => b.is_ascii_lowercase(),
+        _ => word.chars().next().is_some_and(char::is_lowercase),
+    }
 }
 
 fn is_word_char(c: char) -> bool {
@@ -259,7 +286,8 @@ pub(crate) struct Token<'a> {
 
 /// The words of `text`, in order.
 pub(crate) fn tokens(text: &str) -> Vec<Token<'_>> {
-    tokens_where(text, usize::MAX, |_| true)
+    // Every word is kept: about one per six bytes of prose.
+    tokens_with(text, usize::MAX, text.len() / 5 + 1, |_| true)
 }
 
 /// The words of `text` for which `keep` holds. Dropped words still separate
@@ -272,8 +300,18 @@ pub(crate) fn tokens_where<'a>(
     max_lower: usize,
     keep: impl Fn(&str) -> bool,
 ) -> Vec<Token<'a>> {
+    tokens_with(text, max_lower, text.len() / 16, keep)
+}
+
+/// [`tokens_where`] into a vector of `capacity` tokens to start with.
+fn tokens_with<'a>(
+    text: &'a str,
+    max_lower: usize,
+    capacity: usize,
+    keep: impl Fn(&str) -> bool,
+) -> Vec<Token<'a>> {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(capacity);
     let mut i = 0;
     while i < bytes.len() {
         // Skip to the next word start; ASCII needs no decoding.
@@ -432,8 +470,13 @@ fn role_matches(text: &str, toks: &[Token]) -> Vec<(usize, usize, &'static str, 
         let mut after = 0;
         for t in toks {
             if t.start < after
-                || !t.word.chars().next().is_some_and(char::is_uppercase)
+                || !starts_upper(t.word)
                 || !names.prefix.may_start(bytes, t.start)
+                // A role whose run differs is either no match or a match
+                // that ends inside a word, which `role_bounded` refuses.
+                || !names
+                    .role_runs
+                    .contains(gazetteer::alnum_run(bytes.get(t.start..).unwrap_or(&[])))
             {
                 continue;
             }
@@ -587,8 +630,13 @@ struct Roles {
 /// not need sentences.
 pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
     let _ = sentences;
+    find_with(&doc.text, &gazetteer().scan_shared(&doc.text))
+}
+
+/// [`find`] over the text's gazetteer hits, which the caller already has.
+pub(crate) fn find_with(text: &str, hits: &[Hit]) -> Vec<Mention> {
     // Built without the copy of each [`PersonMention`] that `find_in` returns.
-    find_raw(&doc.text)
+    find_raw_hits(text, hits)
         .into_iter()
         .map(|(span, pm, confidence)| Mention {
             span,
@@ -627,20 +675,23 @@ pub fn find_in(text: &str) -> Vec<(Mention, PersonMention)> {
 
 /// The person mentions of `text`: span, mention and confidence.
 fn find_raw(text: &str) -> Vec<(Span, PersonMention, f32)> {
-    let g = gazetteer();
-    let hits = g.scan_shared(text);
+    find_raw_hits(text, &gazetteer().scan_shared(text))
+}
+
+/// [`find_raw`] over the text's gazetteer hits.
+fn find_raw_hits(text: &str, hits: &[Hit]) -> Vec<(Span, PersonMention, f32)> {
     // Lowercase words other than particles never start or continue a name;
     // dropping them keeps the token list short.
     // Particles are at most five bytes long ("della").
     let toks = tokens_where(text, 5, |w| {
-        w.chars().next().is_some_and(|c| !c.is_lowercase()) || is_particle(w)
+        (!w.is_empty() && !starts_lower(w)) || is_particle(w)
     });
     let Roles {
         before: roles,
         after: appositions,
         starts: role_words,
-    } = roles(text, &hits, &toks);
-    let info = token_info(text, &toks, &hits, &roles, &role_words);
+    } = roles(text, hits, &toks);
+    let info = token_info(text, &toks, hits, &roles, &role_words);
     let has = |k: usize, bit: u32| info.get(k).is_some_and(|f| f & bit != 0);
 
     let mut people = People::default();
@@ -827,7 +878,7 @@ fn token_info(
         } else {
             0
         };
-        if word.chars().next().is_some_and(char::is_uppercase) {
+        if starts_upper(word) {
             f |= CAP;
         }
         // Cheap byte tests first: particles start in lower case, suffixes
@@ -893,10 +944,11 @@ fn role_bounded(text: &str, start: usize, end: usize) -> bool {
 
 /// All-capital words longer than an initial ("NATO") are acronyms, not names.
 fn is_shouting(w: &str) -> bool {
-    w.chars().count() > 1
+    // The commonest answer, a lowercase letter after the capital, first.
+    w.chars().all(|c| !c.is_lowercase())
+        && w.chars().nth(1).is_some()
         && !w.contains('.')
         && !is_roman(w)
-        && w.chars().all(|c| !c.is_lowercase())
 }
 
 /// Whether a run of name words (given by their [`token_info`] flags) is a

@@ -30,8 +30,13 @@ pub struct PlaceMention {
 /// not need sentences; `sentences` is accepted for the common finder signature.
 pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
     let _ = sentences;
+    find_with(&doc.text, &gazetteer().scan_shared(&doc.text))
+}
+
+/// [`find`] over the text's gazetteer hits, which the caller already has.
+pub(crate) fn find_with(text: &str, hits: &[gazetteer::Hit]) -> Vec<Mention> {
     // Built without the copy of each [`PlaceMention`] that `find_in` returns.
-    find_raw(&doc.text)
+    find_raw_hits(text, hits)
         .into_iter()
         .map(|(span, pm, confidence)| Mention {
             span,
@@ -70,9 +75,13 @@ type Raw = (Span, PlaceMention, f32);
 
 /// The place mentions of `text`, in text order.
 fn find_raw(text: &str) -> Vec<Raw> {
+    find_raw_hits(text, &gazetteer().scan_shared(text))
+}
+
+/// [`find_raw`] over the text's gazetteer hits.
+fn find_raw_hits(text: &str, hits: &[gazetteer::Hit]) -> Vec<Raw> {
     let g = gazetteer();
-    let hits = g.scan_shared(text);
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(hits.len());
     for hit in hits.iter() {
         let Target::Place { idx } = hit.target else {
             continue;
@@ -96,7 +105,7 @@ fn find_raw(text: &str) -> Vec<Raw> {
         };
         out.push(mention(span, pm, confidence));
     }
-    unknown_places(text, &hits, &mut out);
+    unknown_places(text, hits, &mut out);
     out.sort_by_key(|(span, _, _)| span.start);
     out
 }

@@ -52,9 +52,14 @@ pub fn find_in(text: &str) -> Vec<(Mention, PolityMention)> {
 /// The mentions alone: one allocation set per mention, which matters on
 /// texts where every sentence names a country.
 fn find_text(text: &str) -> Vec<Mention> {
+    find_with(text, &gazetteer().scan_shared(text))
+}
+
+/// [`find`] over the text's gazetteer hits, which the caller already has.
+pub(crate) fn find_with(text: &str, hits: &[crate::gazetteer::Hit]) -> Vec<Mention> {
     let g = gazetteer();
-    let mut out = Vec::new();
-    for hit in g.scan_shared(text).iter() {
+    let mut out = Vec::with_capacity(hits.len());
+    for hit in hits {
         let Target::Polity { idx, form } = hit.target else {
             continue;
         };
