@@ -1910,6 +1910,19 @@ impl Engine<'_> {
             if pred == "ended" && self.ends_something_else(trig, zone) {
                 continue;
             }
+            // "sent to Tokyo for ratification", "opened for signature",
+            // "pending ratification": a purpose or a wait, not the act.
+            let last_word = self
+                .text(Span::new(s.span.start, trig.start.max(s.span.start)))
+                .split_whitespace()
+                .last()
+                .map(str::to_lowercase);
+            if matches!(
+                last_word.as_deref(),
+                Some("for" | "pending" | "awaiting" | "await")
+            ) {
+                continue;
+            }
             let Some((e, factor, _)) = self.what(i, s, trig, zone, &pred) else {
                 continue;
             };
@@ -3458,6 +3471,17 @@ mod structure_tests {
             kinds.contains(&("territorial_integrity".to_string(), false)),
             "{kinds:?}"
         );
+    }
+
+    #[test]
+    fn a_purpose_or_a_wait_is_not_the_act() {
+        let c = real("The Lisbon Pact\n\nThe Lisbon Pact was drafted in March 1811 and sent to Madrid on 2 April for ratification. It was ratified on 9 May 1811.");
+        let r: Vec<Option<String>> = c
+            .iter()
+            .filter(|c| c.predicate == "ratified")
+            .map(|c| c.valid_time.clone())
+            .collect();
+        assert_eq!(r, vec![Some("1811-05-09".to_string())], "{c:#?}");
     }
 
     #[test]
