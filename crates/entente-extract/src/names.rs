@@ -121,12 +121,17 @@ fn ordinal(w: &str) -> Option<u32> {
 
 /// "the Yalta Agreement of February 1945": a month ends a name.
 pub(crate) fn cut_month(s: &str) -> &str {
-    match MONTHS
-        .iter()
-        .flat_map(|m| [" of ", " on ", " in "].map(|p| s.find(&format!("{p}{m}"))))
-        .flatten()
-        .min()
-    {
+    // The first space that starts " of|on|in <Month>": one walk over the
+    // spaces, where a search per month and preposition built 36 strings per
+    // name (4 % of an ingest in the issue 7 profile).
+    let month_at = |i: usize| {
+        let rest = s.get(i..).unwrap_or("");
+        [" of ", " on ", " in "].iter().any(|p| {
+            rest.strip_prefix(p)
+                .is_some_and(|r| MONTHS.iter().any(|m| r.starts_with(m)))
+        })
+    };
+    match s.match_indices(' ').map(|(i, _)| i).find(|&i| month_at(i)) {
         Some(i) => s.get(..i).unwrap_or(s),
         None => s,
     }
@@ -324,6 +329,18 @@ mod tests {
             n += 1;
         }
         assert!(n >= 5);
+    }
+
+    #[test]
+    fn a_month_ends_a_name() {
+        assert_eq!(
+            cut_month("Accord of Lisbon of May 1911"),
+            "Accord of Lisbon"
+        );
+        assert_eq!(cut_month("Pact signed on June 3"), "Pact signed");
+        assert_eq!(cut_month("Treaty of Westfield"), "Treaty of Westfield");
+        assert_eq!(cut_month("Treaty in Mayfair of July"), "Treaty");
+        assert_eq!(cut_month(""), "");
     }
 
     #[test]

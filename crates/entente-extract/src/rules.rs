@@ -4,7 +4,12 @@
 //! Rules are data so that a new inflection or a new kind of sentence is a line
 //! in a file with an example beside it, not a code change.
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexBuilder};
+use regex_automata::{meta, Anchored, Input};
+use regex_syntax::hir::literal::Extractor;
+use regex_syntax::hir::{Class, HirKind};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const TRIGGERS: &str = include_str!("../../../data/rules/triggers.tsv");
@@ -32,6 +37,12 @@ pub enum RuleError {
         line: usize,
         value: String,
     },
+    #[error("{file}:{line}: bad pattern: {message}")]
+    Anchored {
+        file: &'static str,
+        line: usize,
+        message: String,
+    },
     #[error("{file}:{line}: bad pattern: {source}")]
     Pattern {
         file: &'static str,
@@ -51,6 +62,8 @@ pub struct TriggerRule {
     /// The rule's precision, the base of a claim's confidence.
     pub precision: f32,
     re: Regex,
+    /// The same pattern, run anchored at the places the literal pass found.
+    anchored: meta::Regex,
 }
 
 /// What a modality cue does to a trigger it governs.
@@ -74,6 +87,8 @@ pub struct ModalCue {
 pub struct ProvisionRule {
     pub kind: String,
     re: Regex,
+    /// The same pattern, run anchored at the places the literal pass found.
+    anchored: meta::Regex,
 }
 
 /// An indicator pattern.
@@ -98,6 +113,186 @@ pub struct Lexicon {
     pub blockers: Vec<(String, Regex)>,
     /// Names that are not agreed instruments ("Roadmap on ...").
     pub not_agreements: Vec<Regex>,
+    /// One pass for the words every trigger match starts with.
+    trigger_filter: Prefilter,
+    /// The same for the provision cues.
+    provision_filter: Prefilter,
+}
+
+/// A one-pass filter in front of a list of rule regexes.
+///
+/// Running each rule's regex over every sentence cost a fifth of the whole
+/// pipeline (issue 7's profile), yet most rules cannot match most sentences:
+/// every match of `(?:signed|signs|...)` starts with "sign". The literals
+/// each match must start with are read off the patterns themselves
+/// (`regex_syntax`'s prefix extractor), so the rule files stay the only
+/// source of truth. One Aho-Corasick pass over a text says where each rule
+/// can start; a rule runs only there, anchored (see `rule_matches`), and not
+/// at all when none of its literals occurs. The regexes still decide, so the
+/// hits are exactly those of running every rule over the whole text.
+#[derive(Debug, Default)]
+struct Prefilter {
+    /// Every usable literal, matched ASCII-case-insensitively.
+    ac: Option<AhoCorasick>,
+    /// Pattern id of `ac` -> the rules a match of that literal may start.
+    owners: Vec<Vec<usize>>,
+    /// Rules with no such literal set (a pattern that starts with `\w` or
+    /// `.`): always run.
+    always: Vec<usize>,
+    /// How many rules the filter was built for.
+    rules: usize,
+}
+
+/// The non-ASCII characters that a case-insensitive pattern matches for an
+/// ASCII letter (the long s for "s", the Kelvin sign for "k"). The literal
+/// pass folds ASCII case only, so a text holding one of them runs every
+/// rule. Computed from the regex crate's own case tables.
+fn folds_to_ascii() -> &'static [char] {
+    static F: OnceLock<Vec<char>> = OnceLock::new();
+    F.get_or_init(|| {
+        let mut out = Vec::new();
+        if let Ok(hir) = regex_syntax::parse("(?i)[a-z]") {
+            if let HirKind::Class(Class::Unicode(c)) = hir.kind() {
+                for r in c.iter() {
+                    out.extend((r.start()..=r.end()).filter(|ch| !ch.is_ascii()));
+                }
+            }
+        }
+        out
+    })
+}
+
+impl Prefilter {
+    /// A filter for `patterns` (the full patterns as compiled, without the
+    /// case-insensitive flag).
+    fn new(patterns: &[String]) -> Prefilter {
+        let mut ids: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut always = Vec::new();
+        for (rule, pat) in patterns.iter().enumerate() {
+            let Some(lits) = prefix_literals(pat) else {
+                always.push(rule);
+                continue;
+            };
+            for lit in lits {
+                let id = *ids.entry(lit.clone()).or_insert_with(|| {
+                    literals.push(lit);
+                    owners.push(Vec::new());
+                    owners.len() - 1
+                });
+                if let Some(o) = owners.get_mut(id) {
+                    o.push(rule);
+                }
+            }
+        }
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&literals)
+            .ok();
+        if ac.is_none() {
+            // Cannot happen with byte literals; if it did, run everything.
+            always = (0..patterns.len()).collect();
+        }
+        Prefilter {
+            ac,
+            owners,
+            always,
+            rules: patterns.len(),
+        }
+    }
+
+    /// Where each of `n` rules can start a match in `text`: `None` when
+    /// every rule must be run the ordinary way (a text with a character
+    /// that folds to an ASCII letter, or a filter built for other rules),
+    /// else per rule the sorted byte offsets where one of its literals
+    /// starts, or `None` for a rule without literals.
+    fn starts(&self, text: &str, n: usize) -> Option<Vec<Option<Vec<usize>>>> {
+        let folds = !text.is_ascii() && text.chars().any(|c| folds_to_ascii().contains(&c));
+        let (Some(ac), false, true) = (&self.ac, folds, n == self.rules) else {
+            return None;
+        };
+        let mut out: Vec<Option<Vec<usize>>> = vec![Some(Vec::new()); n];
+        for &r in &self.always {
+            if let Some(x) = out.get_mut(r) {
+                *x = None;
+            }
+        }
+        for m in ac.find_overlapping_iter(text) {
+            for &r in self
+                .owners
+                .get(m.pattern().as_usize())
+                .map_or(&[][..], |v| v)
+            {
+                if let Some(Some(x)) = out.get_mut(r) {
+                    x.push(m.start());
+                }
+            }
+        }
+        for x in out.iter_mut().flatten() {
+            x.sort_unstable();
+            x.dedup();
+        }
+        Some(out)
+    }
+}
+
+/// The matches of one rule in `text`, as `re.find_iter` gives them: where
+/// the literal pass found its possible starts, an anchored search at each
+/// start in turn (a start inside the previous match is skipped, as
+/// `find_iter` resumes after a match). Every match starts at one of these
+/// places, and a leftmost-first search finds at its leftmost start what an
+/// anchored search there finds, so the result is the same, for far less
+/// scanning than a search over the whole sentence.
+fn rule_matches(
+    re: &Regex,
+    anchored: &meta::Regex,
+    starts: Option<&Option<Vec<usize>>>,
+    text: &str,
+) -> Vec<(usize, usize)> {
+    match starts {
+        Some(Some(starts)) => {
+            let mut out = Vec::new();
+            let mut resume = 0;
+            for &at in starts {
+                if at < resume || at > text.len() {
+                    continue;
+                }
+                let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+                if let Some(m) = anchored.search(&input) {
+                    out.push((m.start(), m.end()));
+                    // Patterns start with a non-empty literal: never empty.
+                    resume = m.end().max(at + 1);
+                }
+            }
+            out
+        }
+        _ => re.find_iter(text).map(|m| (m.start(), m.end())).collect(),
+    }
+}
+
+/// The literals every match of `pattern` starts with, cut at their first
+/// non-ASCII byte (the pass folds ASCII case only; a shorter prefix is still
+/// a prefix). `None` when there is no such finite set, or when one literal
+/// would be empty, since then any position can start a match.
+fn prefix_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let seq = Extractor::new().extract(&hir);
+    let mut out = Vec::new();
+    for lit in seq.literals()? {
+        let bytes = lit.as_bytes();
+        let ascii = bytes
+            .iter()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(bytes.len());
+        let cut = bytes.get(..ascii)?;
+        if cut.is_empty() {
+            return None;
+        }
+        out.push(cut.to_vec());
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// A trigger found in a text: byte range relative to that text.
@@ -122,14 +317,36 @@ fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
     })
 }
 
-fn compile(file: &'static str, line: usize, pat: &str, words: bool) -> Result<Regex, RuleError> {
-    // Word boundaries make "signed" miss "designed"; patterns anchored with
-    // `^` (headings) keep their anchor.
-    let full = if words {
+/// The pattern as compiled. Word boundaries make "signed" miss "designed";
+/// patterns anchored with `^` (headings) keep their anchor.
+fn full_pattern(pat: &str, words: bool) -> String {
+    if words {
         format!(r"(?:\b|^){pat}\b")
     } else {
         pat.to_string()
-    };
+    }
+}
+
+/// The pattern of `compile` for anchored searches, with the same syntax
+/// (case-insensitive, Unicode) as `regex::Regex`, which wraps this engine.
+fn compile_anchored(
+    file: &'static str,
+    line: usize,
+    pat: &str,
+    words: bool,
+) -> Result<meta::Regex, RuleError> {
+    meta::Regex::builder()
+        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+        .build(&full_pattern(pat, words))
+        .map_err(|e| RuleError::Anchored {
+            file,
+            line,
+            message: e.to_string(),
+        })
+}
+
+fn compile(file: &'static str, line: usize, pat: &str, words: bool) -> Result<Regex, RuleError> {
+    let full = full_pattern(pat, words);
     RegexBuilder::new(&full)
         .case_insensitive(true)
         .build()
@@ -144,6 +361,8 @@ impl Lexicon {
     /// Parses the compiled-in rule files.
     pub fn parse_builtin() -> Result<Lexicon, RuleError> {
         let mut lex = Lexicon::default();
+        let mut trigger_patterns = Vec::new();
+        let mut provision_patterns = Vec::new();
         for (line, cols) in rows(TRIGGERS) {
             let [id, predicate, precision, pattern] = cols[..] else {
                 return Err(RuleError::Columns {
@@ -162,7 +381,9 @@ impl Lexicon {
                 predicate: predicate.to_string(),
                 precision,
                 re: compile("triggers.tsv", line, pattern, true)?,
+                anchored: compile_anchored("triggers.tsv", line, pattern, true)?,
             });
+            trigger_patterns.push(full_pattern(pattern, true));
         }
         for (line, cols) in rows(MODALITY) {
             let [cue, effect] = cols[..] else {
@@ -193,7 +414,9 @@ impl Lexicon {
             lex.provisions.push(ProvisionRule {
                 kind: kind.to_string(),
                 re: compile("provisions.tsv", line, pattern, true)?,
+                anchored: compile_anchored("provisions.tsv", line, pattern, true)?,
             });
+            provision_patterns.push(full_pattern(pattern, true));
         }
         for (line, cols) in rows(INFOBOX) {
             let [key, predicate] = cols[..] else {
@@ -244,6 +467,8 @@ impl Lexicon {
             lex.not_agreements
                 .push(compile("not_agreements.tsv", line, pattern, false)?);
         }
+        lex.trigger_filter = Prefilter::new(&trigger_patterns);
+        lex.provision_filter = Prefilter::new(&provision_patterns);
         Ok(lex)
     }
 
@@ -272,14 +497,24 @@ impl Lexicon {
     /// "negotiations"), since it is the more specific reading.
     pub fn hits(&self, text: &str) -> Vec<Hit> {
         let mut raw: Vec<Hit> = Vec::new();
-        // One pass per rule: a RegexSet over all rules was measured slower
-        // (its DFA does not fit the cache with these Unicode classes).
+        // A RegexSet over all rules was measured slower (its DFA does not
+        // fit the cache with these Unicode classes); the literal pass picks
+        // the few rules worth running instead.
+        let starts = self.trigger_filter.starts(text, self.triggers.len());
         for (i, r) in self.triggers.iter().enumerate() {
-            for m in r.re.find_iter(text) {
+            let at = match &starts {
+                Some(s) => match s.get(i) {
+                    // No literal of this rule in the text: it cannot match.
+                    Some(Some(v)) if v.is_empty() => continue,
+                    other => other,
+                },
+                None => None,
+            };
+            for (start, end) in rule_matches(&r.re, &r.anchored, at, text) {
                 raw.push(Hit {
                     rule: i,
-                    start: m.start(),
-                    end: m.end(),
+                    start,
+                    end,
                     predicate: r.predicate.clone(),
                 });
             }
@@ -384,9 +619,17 @@ impl Lexicon {
     /// The provision kinds cued in `text`, with their byte ranges.
     pub fn provisions_in(&self, text: &str) -> Vec<(String, usize, usize)> {
         let mut out = Vec::new();
-        for r in &self.provisions {
-            for m in r.re.find_iter(text) {
-                out.push((r.kind.clone(), m.start(), m.end()));
+        let starts = self.provision_filter.starts(text, self.provisions.len());
+        for (i, r) in self.provisions.iter().enumerate() {
+            let at = match &starts {
+                Some(s) => match s.get(i) {
+                    Some(Some(v)) if v.is_empty() => continue,
+                    other => other,
+                },
+                None => None,
+            };
+            for (start, end) in rule_matches(&r.re, &r.anchored, at, text) {
+                out.push((r.kind.clone(), start, end));
             }
         }
         out.sort_by_key(|x| x.1);
@@ -445,6 +688,79 @@ mod tests {
             n += 1;
         }
         assert!(n >= 20);
+    }
+
+    /// Every rule's matches through the literal pass, against its plain
+    /// `find_iter` over the whole text.
+    fn assert_filter_agrees(lex: &Lexicon, text: &str) {
+        let starts = lex.trigger_filter.starts(text, lex.triggers.len());
+        for (i, r) in lex.triggers.iter().enumerate() {
+            let at = starts.as_ref().and_then(|s| s.get(i));
+            let plain: Vec<(usize, usize)> =
+                r.re.find_iter(text).map(|m| (m.start(), m.end())).collect();
+            assert_eq!(
+                rule_matches(&r.re, &r.anchored, at, text),
+                plain,
+                "rule {} on {text:?}",
+                r.id
+            );
+        }
+        let starts = lex.provision_filter.starts(text, lex.provisions.len());
+        for (i, r) in lex.provisions.iter().enumerate() {
+            let at = starts.as_ref().and_then(|s| s.get(i));
+            let plain: Vec<(usize, usize)> =
+                r.re.find_iter(text).map(|m| (m.start(), m.end())).collect();
+            assert_eq!(
+                rule_matches(&r.re, &r.anchored, at, text),
+                plain,
+                "provision {} on {text:?}",
+                r.kind
+            );
+        }
+    }
+
+    #[test]
+    fn the_literal_pass_changes_no_match() {
+        let lex = Lexicon::parse_builtin().unwrap();
+        for (_, cols) in rows(EXAMPLES) {
+            assert_filter_agrees(&lex, cols[0]);
+            assert_filter_agrees(&lex, &cols[0].to_uppercase());
+        }
+        for text in [
+            "SIGNED, signs and Signing; the signature of a co-signed pact.",
+            // The long s and the Kelvin sign fold to ASCII letters.
+            "The treaty was ſigned; Kelvin-ſigned; the ſecret protocol.",
+            "designed unsigned resigned cosigned",
+            "Relations were severed, then severed relations resumed and were restored.",
+            "",
+            "é",
+        ] {
+            assert_filter_agrees(&lex, text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_literal_pass_agrees_on_word_salad(
+            words in proptest::collection::vec(proptest::sample::select(vec![
+                "signed", "Sign", "ratified", "into", "force", "came", "the", "relations",
+                "were", "severed", "diplomatic", "established", "session", "held", "was",
+                "dialogue", "met", "with", "secret", "open", "door", "consulate", "opened",
+                "legation", "raised", "to", "an", "embassy", "recognised", "of", "ſigned",
+                "special", "interests", "in", ",", ".", ";", "(", "’s", "non-aggression",
+                "not", "would", "May", "never", "proposed", "planned", "refused", "remained",
+            ]), 0..24)
+        ) {
+            let lex = lexicon();
+            assert_filter_agrees(lex, &words.join(" "));
+            assert_filter_agrees(lex, &words.concat());
+        }
+    }
+
+    #[test]
+    fn folding_characters_are_known() {
+        assert!(folds_to_ascii().contains(&'ſ'));
+        assert!(folds_to_ascii().contains(&'\u{212A}'));
     }
 
     #[test]

@@ -349,7 +349,7 @@ impl Store {
     /// documents hold, most frequent first.
     pub fn mention_kind_counts(&self) -> Result<Vec<(String, u64)>> {
         match &self.backend {
-            Backend::Sqlite(c) => sqlite::group_counts(c, "mentions", "kind"),
+            Backend::Sqlite(c) => sqlite::mention_kind_counts(c),
         }
     }
 

@@ -7,7 +7,7 @@
 //! instead of being misread.
 
 /// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// Version 1: documents with their derived data, and full-text search.
 ///
@@ -129,4 +129,32 @@ INSERT INTO texts (doc, chunk, text) SELECT key, 0, text FROM documents WHERE te
 ALTER TABLE documents ADD COLUMN text_len INTEGER NOT NULL DEFAULT 0;
 UPDATE documents SET text_len = octet_length(text);
 ALTER TABLE documents DROP COLUMN text;
+"#;
+
+/// Version 3: a document's mentions become one row, a JSON array of
+/// `[start, end, confidence, kind]`, with the counts by kind beside it.
+///
+/// One row per mention (about 30 per KB of prose, each with its B-tree entry
+/// and a `kind` index entry) made mentions the largest table and their
+/// inserts the largest cost of the store stage (issue 7). Nothing queries a
+/// single mention: readers load a document's mentions whole, and the only
+/// aggregate is the count by kind, which `kinds` answers. Documents without
+/// mentions have no row.
+const V3: &str = r#"
+CREATE TABLE mention_sets (
+    doc   INTEGER PRIMARY KEY REFERENCES documents(key) ON DELETE CASCADE,
+    data  TEXT NOT NULL,
+    kinds TEXT NOT NULL
+);
+INSERT INTO mention_sets (doc, data, kinds)
+SELECT m.doc,
+       json_group_array(json_array(m.span_start, m.span_end, m.confidence,
+           CASE WHEN m.data LIKE '{"span"%' THEN json(json_extract(m.data, '$.kind'))
+                ELSE json(m.data) END) ORDER BY m.idx),
+       (SELECT json_group_object(k.kind, k.n)
+          FROM (SELECT kind, count(*) AS n FROM mentions WHERE doc = m.doc GROUP BY kind) k)
+FROM mentions m
+GROUP BY m.doc;
+DROP INDEX mentions_kind;
+DROP TABLE mentions;
 "#;

@@ -4,7 +4,7 @@ use crate::error::{Result, SqlContext, StoreError};
 use crate::schema::MIGRATIONS;
 use crate::{Counts, DocInfo, IngestItem, Outcome, SearchHit, Stats, StoredDoc, SCHEMA_VERSION};
 use entente_extract::{Citation, Claim};
-use entente_recognise::{Mention, Sentence};
+use entente_recognise::{Mention, MentionKind, Sentence};
 use entente_source::{Annotation, Block, BlockKind, Document, Format, SourceMap, Span};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::collections::{HashMap, HashSet};
@@ -205,41 +205,117 @@ pub(crate) fn kind_tag(json: &str) -> &str {
     }
 }
 
-/// A document's mentions: spans and confidence from their columns, the kind
-/// from `data`; rows written before the compact form hold the whole mention.
+/// A document's mentions as [`encode_mentions`] writes them: each distinct
+/// kind once (a document names the same few polities, places and
+/// agreements again and again), and per mention its span, confidence and
+/// the index of its kind.
+#[derive(serde::Deserialize)]
+struct MentionSet {
+    kinds: Vec<MentionKind>,
+    mentions: Vec<(usize, usize, f32, usize)>,
+}
+
+/// A document's mentions, from its one `mention_sets` row (none when the
+/// document has no mentions). Rows are a [`MentionSet`], or, as migration 3
+/// rewrote older rows, an array of `[start, end, confidence, kind]`.
 fn mentions_of(c: &Connection, id: &str, key: i64) -> Result<Vec<Mention>> {
     let ctx = || format!("document {id}: read mentions");
-    let mut st = c
-        .prepare_cached(
-            "SELECT span_start, span_end, confidence, data FROM mentions
-             WHERE doc = ?1 ORDER BY idx",
-        )
+    let data: Option<String> = c
+        .prepare_cached("SELECT data FROM mention_sets WHERE doc = ?1")
+        .ctx(ctx)?
+        .query_row([key], |r| r.get(0))
+        .optional()
         .ctx(ctx)?;
-    let rows = st
-        .query_map([key], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, f64>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })
-        .ctx(ctx)?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (s, e, confidence, data) = row.ctx(ctx)?;
-        if data.starts_with(r#"{"span""#) {
-            out.push(from_json(&data, id, "mention")?);
-            continue;
-        }
-        out.push(Mention {
-            span: span(s, e, id)?,
-            kind: from_json(&data, id, "mention")?,
-            // Stored from an f32, so this is exact.
-            confidence: confidence as f32,
-        });
+    let Some(data) = data else {
+        return Ok(Vec::new());
+    };
+    if !data.starts_with('{') {
+        let rows: Vec<(i64, i64, f32, MentionKind)> = from_json(&data, id, "mentions")?;
+        return rows
+            .into_iter()
+            .map(|(s, e, confidence, kind)| {
+                Ok(Mention {
+                    span: span(s, e, id)?,
+                    kind,
+                    confidence,
+                })
+            })
+            .collect();
     }
-    Ok(out)
+    let set: MentionSet = from_json(&data, id, "mentions")?;
+    set.mentions
+        .into_iter()
+        .map(|(s, e, confidence, k)| {
+            let kind = set
+                .kinds
+                .get(k)
+                .cloned()
+                .ok_or_else(|| StoreError::Corrupt {
+                    doc: id.to_string(),
+                    message: format!("mention kind {k} of {}", set.kinds.len()),
+                })?;
+            if e < s {
+                return Err(StoreError::Corrupt {
+                    doc: id.to_string(),
+                    message: format!("span {s}..{e} ends before it starts"),
+                });
+            }
+            Ok(Mention {
+                span: Span::new(s, e),
+                kind,
+                confidence,
+            })
+        })
+        .collect()
+}
+
+/// Encodes a document's mentions as their `mention_sets` row: a
+/// [`MentionSet`] in JSON, and the JSON object of counts by kind. Written by
+/// hand around each kind's JSON, which is needed anyway to find repeats and
+/// gives the kind's tag.
+pub(crate) fn encode_mentions(mentions: &[Mention], id: &str) -> Result<(String, String)> {
+    use std::fmt::Write as _;
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut kinds = String::from("[");
+    let mut refs = String::with_capacity(mentions.len() * 20 + 2);
+    refs.push('[');
+    let mut counts: Vec<(String, u64)> = Vec::new();
+    for (i, m) in mentions.iter().enumerate() {
+        let json = to_json(&m.kind, id, "mention")?;
+        let tag = kind_tag(&json);
+        match counts.iter_mut().find(|(k, _)| k == tag) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((tag.to_string(), 1)),
+        }
+        let next = seen.len();
+        let k = match seen.get(&json) {
+            Some(&k) => k,
+            None => {
+                if next > 0 {
+                    kinds.push(',');
+                }
+                kinds.push_str(&json);
+                seen.insert(json, next);
+                next
+            }
+        };
+        if i > 0 {
+            refs.push(',');
+        }
+        // serde_json prints an f32 in its shortest round-tripping form.
+        let confidence = to_json(&m.confidence, id, "mention confidence")?;
+        let _ = write!(refs, "[{},{},{confidence},{k}]", m.span.start, m.span.end);
+    }
+    kinds.push(']');
+    refs.push(']');
+    let counts: serde_json::Map<String, serde_json::Value> = counts
+        .into_iter()
+        .map(|(k, n)| (k, serde_json::Value::from(n)))
+        .collect();
+    Ok((
+        format!(r#"{{"kinds":{kinds},"mentions":{refs}}}"#),
+        serde_json::Value::Object(counts).to_string(),
+    ))
 }
 
 /// The `type` tag of a serialised mention's kind (`date`, `polity`, ...).
@@ -371,31 +447,13 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
             .ctx(|| ctx("insert sentence"))?;
         }
     }
-    {
-        let mut st = tx
-            .prepare_cached(
-                "INSERT INTO mentions (doc, idx, kind, span_start, span_end, confidence, data)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
+    if !item.mentions.is_empty() {
+        // One row for all of them: see schema version 3.
+        let (data, kinds) = encode_mentions(&item.mentions, id)?;
+        tx.prepare_cached("INSERT INTO mention_sets (doc, data, kinds) VALUES (?1, ?2, ?3)")
+            .ctx(|| ctx("insert mentions"))?
+            .execute(params![key, data, kinds])
             .ctx(|| ctx("insert mentions"))?;
-        for (i, m) in item.mentions.iter().enumerate() {
-            // Straight to a string: going through `serde_json::Value` costs
-            // a map per mention, and a document can have thousands. Only the
-            // kind: span and confidence have their own columns, and repeating
-            // them made mentions a third bigger, the largest table by far
-            // (issue 7: the store's time is mostly writing pages).
-            let json = to_json(&m.kind, id, "mention")?;
-            st.execute(params![
-                key,
-                to_i64(i),
-                kind_tag(&json),
-                to_i64(m.span.start),
-                to_i64(m.span.end),
-                f64::from(m.confidence),
-                json
-            ])
-            .ctx(|| ctx("insert mention"))?;
-        }
     }
     insert_claims(tx, id, key, &item.claims)?;
 
@@ -950,6 +1008,28 @@ pub(crate) fn group_counts(
     Ok(out)
 }
 
+/// Mention counts by kind over current documents, from the `kinds` object
+/// each document's mention row carries.
+pub(crate) fn mention_kind_counts(c: &Connection) -> Result<Vec<(String, u64)>> {
+    let ctx = || "count mentions by kind".to_string();
+    let mut st = c
+        .prepare(
+            "SELECT j.key, sum(j.value) FROM mention_sets m
+             JOIN documents d ON d.key = m.doc, json_each(m.kinds) j
+             WHERE d.superseded_by IS NULL GROUP BY 1 ORDER BY 2 DESC, 1",
+        )
+        .ctx(ctx)?;
+    let rows = st
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .ctx(ctx)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (k, n) = row.ctx(ctx)?;
+        out.push((k, u64::try_from(n).unwrap_or(0)));
+    }
+    Ok(out)
+}
+
 pub(crate) fn search(c: &Connection, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
     let fail = |source| StoreError::Search {
         query: query.to_string(),
@@ -1041,17 +1121,27 @@ pub(crate) fn consistency_problems(c: &Connection) -> Result<Vec<String>> {
     let ctx = || "consistency check".to_string();
     let tx = c.unchecked_transaction().ctx(ctx)?;
     let mut problems = Vec::new();
-    for (table, column) in [
-        ("blocks", "n_blocks"),
-        ("annotations", "n_annotations"),
-        ("sentences", "n_sentences"),
-        ("mentions", "n_mentions"),
-        ("claims", "n_claims"),
+    for (table, column, count) in [
+        ("blocks", "n_blocks", "count(*)"),
+        ("annotations", "n_annotations", "count(*)"),
+        ("sentences", "n_sentences", "count(*)"),
+        (
+            "mentions",
+            "n_mentions",
+            "coalesce(sum(coalesce(json_array_length(t.data, '$.mentions'), json_array_length(t.data))), 0)",
+        ),
+        ("claims", "n_claims", "count(*)"),
     ] {
+        // A document's mentions are one row holding an array.
+        let from = if table == "mentions" {
+            "mention_sets"
+        } else {
+            table
+        };
         // Table and column names are the constants above, never input.
         let mut st = tx
             .prepare(&format!(
-                "SELECT d.id, d.{column}, (SELECT count(*) FROM {table} t WHERE t.doc = d.key) AS n
+                "SELECT d.id, d.{column}, (SELECT {count} FROM {from} t WHERE t.doc = d.key) AS n
                  FROM documents d WHERE n <> d.{column}"
             ))
             .ctx(ctx)?;

@@ -3,6 +3,7 @@
 use super::*;
 use entente_extract::Citation;
 use entente_source::{Annotation, AnnotationKind, Block, BlockKind, SourceMap};
+use rusqlite::params;
 
 /// A small document: a title, a key–value line and a paragraph, in our own
 /// words, with one annotation, sentence, mention and claim.
@@ -415,33 +416,137 @@ fn a_version_1_database_is_migrated_with_its_text() {
 }
 
 #[test]
-fn mentions_are_stored_compactly_and_old_rows_still_read() {
+fn mentions_are_one_row_per_document() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("m.db");
-    let it = item("bbbb", "m.txt", "Text.");
+    let mut it = item("bbbb", "m.txt", "Quays at Tarragona. Tarragona again.");
+    it.mentions.push(place_mention(&it, "Tarragona", 0.9));
+    // The same place again: its kind is stored once.
+    let mut again = place_mention(&it, "Tarragona", 0.5);
+    again.span = Span::new(again.span.start + 11, again.span.end + 11);
+    assert_eq!(again.span.slice(&it.doc.text), "Tarragona");
+    it.mentions.push(again);
     {
         let mut store = Store::open(&path).unwrap();
         store.ingest(&it).unwrap();
+        // Confidences come back exactly, though 0.9 has no exact f32.
+        assert_eq!(store.mentions("bbbb").unwrap(), it.mentions);
+        assert_eq!(
+            store.mention_kind_counts().unwrap(),
+            [("place".to_string(), 2), ("date".to_string(), 1)]
+        );
+        assert!(store.consistency_problems().unwrap().is_empty());
     }
     let conn = rusqlite::Connection::open(&path).unwrap();
-    let (kind, data): (String, String) = conn
-        .query_row("SELECT kind, data FROM mentions", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM mention_sets", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(kind, "date");
-    assert!(data.starts_with(r#"{"type":"date""#), "{data}");
+    assert_eq!(rows, 1);
+    let data: String = conn
+        .query_row("SELECT data FROM mention_sets", [], |r| r.get(0))
+        .unwrap();
+    assert!(data.starts_with(r#"{"kinds":[{"type":"date""#), "{data}");
+    assert_eq!(data.matches("Tarragona").count(), 2, "{data}");
     assert!(
-        !data.contains("span") && !data.contains("confidence"),
+        data.ends_with(r#""mentions":[[23,35,0.75,0],[45,54,0.9,1],[56,65,0.5,1]]}"#),
         "{data}"
     );
-    // A row as older builds wrote it: the whole mention.
-    let whole = serde_json::to_string(&it.mentions[0]).unwrap();
-    conn.execute("UPDATE mentions SET data = ?1", [&whole])
-        .unwrap();
+    // A row dropped behind the store's back is seen as missing.
+    conn.execute("DELETE FROM mention_sets", []).unwrap();
     drop(conn);
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.mentions("bbbb").unwrap(), it.mentions);
+    assert_eq!(store.consistency_problems().unwrap().len(), 1);
+}
+
+/// A place mention of `name`, which must occur in the item's text.
+fn place_mention(it: &IngestItem, name: &str, confidence: f32) -> Mention {
+    let start = it.doc.text.find(name).unwrap();
+    Mention {
+        span: Span::new(start, start + name.len()),
+        kind: serde_json::from_value(serde_json::json!({
+            "type": "place", "id": name, "name": name, "category": "city",
+            "within": [], "unknown": false
+        }))
+        .unwrap(),
+        confidence,
+    }
+}
+
+#[test]
+fn a_version_2_database_has_its_mention_rows_folded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.db");
+    let mut it = item("cccc", "v2.txt", "Quays at Tarragona and Reus.");
+    it.mentions.push(place_mention(&it, "Tarragona", 0.9));
+    it.mentions.push(place_mention(&it, "Reus", 0.6));
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[1]).unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute(
+            "INSERT INTO documents (id, path, title, format, bytes, encoding, text_len,
+                 source_map, warnings, ingested_at, n_blocks, n_annotations, n_sentences,
+                 n_mentions, n_claims)
+             VALUES ('cccc', 'v2.txt', NULL, 'text', 10, NULL, ?1, ?2, '[]', 0, 0, 0, 0, 3, 0)",
+            params![
+                it.doc.text.len() as i64,
+                serde_json::to_string(&it.doc.map).unwrap()
+            ],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO texts (doc, chunk, text) VALUES (1, 0, ?1)",
+            [&it.doc.text],
+        )
+        .unwrap();
+        // Version 2 rows in both forms: the kind alone (since the compact
+        // form) and, for the first, the whole mention (older builds).
+        for (i, m) in it.mentions.iter().enumerate() {
+            let data = if i == 0 {
+                serde_json::to_string(m).unwrap()
+            } else {
+                serde_json::to_string(&m.kind).unwrap()
+            };
+            conn.execute(
+                "INSERT INTO mentions (doc, idx, kind, span_start, span_end, confidence, data)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    i as i64,
+                    sqlite::kind_tag(&data),
+                    m.span.start as i64,
+                    m.span.end as i64,
+                    f64::from(m.confidence),
+                    data
+                ],
+            )
+            .unwrap();
+        }
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(store.mentions("cccc").unwrap(), it.mentions);
+    assert_eq!(
+        store.mention_kind_counts().unwrap(),
+        [("place".to_string(), 2), ("date".to_string(), 1)]
+    );
+    assert!(store.consistency_problems().unwrap().is_empty());
+    let old: i64 = match &store.backend {
+        Backend::Sqlite(c) => c
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'mentions'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap(),
+    };
+    assert_eq!(old, 0);
+}
+
+#[test]
+fn kind_tags_are_read_from_both_forms() {
+    let it = item("bbbb", "m.txt", "Text.");
+    let whole = serde_json::to_string(&it.mentions[0]).unwrap();
     assert_eq!(sqlite::kind_tag(&whole), "date");
     assert_eq!(
         sqlite::kind_tag(r#"{"type":"polity","id":"FRA"}"#),
