@@ -181,7 +181,13 @@ fn ordinal_word(w: &str) -> Option<u32> {
 /// An agreement entity within one document.
 #[derive(Debug, Clone)]
 struct Entity {
+    /// Set through [`Entity::rename`], which keeps the tokens in step.
     name: String,
+    /// `name_tokens` of the name without its party phrase, and of the whole
+    /// name: compared against every new mention, so computed once per name
+    /// rather than once per comparison.
+    toks: Vec<String>,
+    all_toks: Vec<String>,
     ordinal: Option<u32>,
     year: Option<i32>,
     /// Polities named in the name, as claim values.
@@ -197,6 +203,20 @@ struct Entity {
     /// The series this entity belongs to, when it has an ordinal.
     series: Option<usize>,
     mentions: usize,
+}
+
+impl Entity {
+    fn tokens_of(name: &str) -> (Vec<String>, Vec<String>) {
+        (
+            name_tokens(crate::names::without_party_phrase(name)),
+            name_tokens(name),
+        )
+    }
+
+    fn rename(&mut self, name: &str) {
+        self.name = name.to_string();
+        (self.toks, self.all_toks) = Self::tokens_of(name);
+    }
 }
 
 /// Per-sentence context.
@@ -783,8 +803,11 @@ impl<'a> Engine<'a> {
         polities: Vec<Value>,
     ) -> usize {
         let plural = is_plural_name(&a.name);
+        let (toks, all_toks) = Entity::tokens_of(&a.name);
         self.entities.push(Entity {
             name: a.name.clone(),
+            toks,
+            all_toks,
             ordinal: a.ordinal,
             year: a.year,
             polities,
@@ -810,18 +833,18 @@ impl<'a> Engine<'a> {
             .map(polity_value)
             .collect();
         for (i, e) in self.entities.iter_mut().enumerate() {
-            let same_name = name_tokens(crate::names::without_party_phrase(&e.name)) == toks
+            let same_name = e.toks == toks
                 && (e.year.is_none() || a.year.is_none() || e.year == a.year)
                 && e.ordinal == a.ordinal;
             let same_member = a.ordinal.is_some() && e.ordinal == a.ordinal && e.from_reference;
-            let acronym = a.acronym.is_some() && a.acronym == Some(e.name.clone());
+            let acronym = a.acronym.as_deref() == Some(e.name.as_str());
             // "Reciprocal Access Agreement" within "Japan-France Reciprocal
             // Access Agreement": one agreement named more or less fully.
-            let etoks = name_tokens(&e.name);
+            let etoks = &e.all_toks;
             let (short, long) = if etoks.len() <= toks.len() {
-                (&etoks, &toks)
+                (etoks, &toks)
             } else {
-                (&toks, &etoks)
+                (&toks, etoks)
             };
             let described = a.name.chars().next().is_some_and(char::is_lowercase)
                 || e.name.chars().next().is_some_and(char::is_lowercase);
@@ -833,11 +856,11 @@ impl<'a> Engine<'a> {
                 && short.iter().all(|t| long.contains(t));
             if same_name || same_member || acronym || subset {
                 if subset && toks.len() > etoks.len() {
-                    e.name = a.name.clone();
+                    e.rename(&a.name);
                 }
                 if e.from_reference {
                     // The full name replaces the provisional one.
-                    e.name = a.name.clone();
+                    e.rename(&a.name);
                     e.from_reference = false;
                 }
                 if e.year.is_none() {
@@ -1061,7 +1084,7 @@ impl<'a> Engine<'a> {
             let resulting = !a.reference && Self::is_resulting(before);
             if let Some(e) = resulting.then(|| self.resulting_entity(i, s)).flatten() {
                 if let Some(ent) = self.entities.get_mut(e) {
-                    ent.name = a.name.clone();
+                    ent.rename(&a.name);
                     ent.mentions += 1;
                     if ent.year.is_none() {
                         ent.year = a.year;
