@@ -374,6 +374,24 @@ fn by_treaty_re() -> Option<&'static Regex> {
     .as_ref()
 }
 
+/// Whether `text` holds one of the instrument words that head a described
+/// agreement (the words of `indefinite_re`), in any case.
+fn names_an_instrument(text: &str) -> bool {
+    const WORDS: [&str; 9] = [
+        "treaty",
+        "convention",
+        "agreement",
+        "pact",
+        "armistice",
+        "protocol",
+        "accord",
+        "fire",
+        "truce",
+    ];
+    let lower = text.to_ascii_lowercase();
+    WORDS.iter().any(|w| lower.contains(w))
+}
+
 /// The patterns of `data/rules/public_cues.tsv`, as one.
 fn public_cue_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
@@ -1829,27 +1847,28 @@ impl Engine<'_> {
 
     fn sentence(&mut self, i: usize, s: &SentInfo) {
         let text = self.text(s.span);
+        let raw: Vec<Hit> = self.lex.hits(text);
+        // Secrecy, a signing or a draft still qualify the described
+        // agreement ("a secret treaty", "a newly signed pact").
+        let qualifies = |h: &Hit| matches!(h.predicate.as_str(), "secret" | "signed" | "drafted");
         // A trigger word inside a described agreement names the agreement,
         // not an act: "signed a tariff revision treaty" revises nothing.
-        let described: Vec<(usize, usize)> = indefinite_re()
-            .map(|re| {
-                re.captures_iter(text)
-                    .filter_map(|c| c.get(1).or_else(|| c.get(2)))
-                    .map(|g| (g.start(), g.end()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let hits: Vec<Hit> = self
-            .lex
-            .hits(text)
+        // The description pattern is costly, so it runs only when a hit it
+        // could hide is there and an instrument word is in the sentence.
+        let described: Vec<(usize, usize)> = match indefinite_re() {
+            Some(re) if raw.iter().any(|h| !qualifies(h)) && names_an_instrument(text) => re
+                .captures_iter(text)
+                .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+                .map(|g| (g.start(), g.end()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let hits: Vec<Hit> = raw
             .into_iter()
             .filter(|h| {
                 let sp = Span::new(s.span.start + h.start, s.span.start + h.end);
-                // Secrecy, a signing or a draft still qualify the described
-                // agreement ("a secret treaty", "a newly signed pact").
-                let qualifies = matches!(h.predicate.as_str(), "secret" | "signed" | "drafted");
                 !self.inside_agreement(&sp)
-                    && (qualifies || !described.iter().any(|d| d.0 <= h.start && h.end <= d.1))
+                    && (qualifies(h) || !described.iter().any(|d| d.0 <= h.start && h.end <= d.1))
             })
             .collect();
         let bounds: Vec<(usize, usize)> = hits
