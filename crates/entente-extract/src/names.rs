@@ -47,6 +47,8 @@ struct Finder {
     dated: Regex,
     /// (singular, plural) instrument words.
     instruments: Vec<(String, String)>,
+    /// The instrument words with a capital, as the name pattern has them.
+    caps: Vec<String>,
 }
 
 fn finder() -> Option<&'static Finder> {
@@ -106,6 +108,7 @@ fn finder() -> Option<&'static Finder> {
             name: Regex::new(&name).ok()?,
             anaphor: Regex::new(&anaphor).ok()?,
             instruments,
+            caps,
         })
     })
     .as_ref()
@@ -164,7 +167,13 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
         return Vec::new();
     }
     let mut out: Vec<Mention> = Vec::new();
-    for m in f.name.find_iter(text) {
+    // The name pattern needs an instrument word with a capital ("Treaty"),
+    // the dated one a digit: without them the costly searches cannot match.
+    let capitalised = f.caps.iter().any(|w| text.contains(w.as_str()));
+    for m in f
+        .name
+        .find_iter(if capitalised { text } else { "" })
+    {
         let mut s = m.as_str();
         let mut start = m.start();
         // Drop leading stop words ("The Treaty of X" -> "Treaty of X").
@@ -226,7 +235,8 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
             confidence: if bare { 0.6 } else { 0.7 },
         });
     }
-    for c in f.dated.captures_iter(text) {
+    let digits = text.bytes().any(|b| b.is_ascii_digit());
+    for c in f.dated.captures_iter(if digits { text } else { "" }) {
         let (Some(all), Some(y)) = (c.get(0), c.get(1)) else {
             continue;
         };
