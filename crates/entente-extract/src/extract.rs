@@ -102,18 +102,20 @@ pub(crate) fn is_description(name: &str) -> bool {
         "armistice",
         "declaration",
     ];
-    let words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).collect();
+    // No allocation: this runs for every agreement mention and entity. The
+    // heads are ASCII, so ASCII case folding is the same as full folding.
     let head = |w: &str| {
-        let l = w.to_lowercase();
-        HEADS
-            .iter()
-            .any(|h| l == *h || l == format!("{h}s") || (*h == "treaty" && l == "treaties"))
+        HEADS.iter().any(|h| {
+            w.eq_ignore_ascii_case(h)
+                || w.strip_suffix(['s', 'S'])
+                    .is_some_and(|stem| stem.eq_ignore_ascii_case(h))
+        }) || w.eq_ignore_ascii_case("treaties")
     };
-    let heads: Vec<&&str> = words.iter().filter(|w| head(w)).collect();
-    !heads.is_empty()
-        && heads
-            .iter()
-            .all(|w| w.chars().next().is_some_and(char::is_lowercase))
+    let mut heads = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| head(w))
+        .peekable();
+    heads.peek().is_some() && heads.all(|w| w.chars().next().is_some_and(char::is_lowercase))
         || name.chars().next().is_some_and(char::is_lowercase)
 }
 
