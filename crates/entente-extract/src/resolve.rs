@@ -303,16 +303,22 @@ fn same_agreement(a: &AgreementFacts, b: &AgreementFacts) -> bool {
     if dates_ok == Some(false) {
         return false;
     }
-    let names = jaccard(&name_tokens(&a.name), &name_tokens(&b.name));
     let (pa, pb) = (party_keys(&a.parties), party_keys(&b.parties));
     let shared = pa.iter().filter(|k| pb.contains(k)).count();
     let parties_ok = shared >= 2.min(pa.len()).min(pb.len()).max(1);
     // Same day and same parties: one signing.
     let same_day = matches!((&a.signed, &b.signed), (Some(x), Some(y))
         if x.len() >= 10 && y.len() >= 10 && dates_compatible(x, y));
-    (parties_ok && same_day)
-        || (names >= 0.75 && (dates_ok == Some(true) || parties_ok))
-        || (names >= 0.5 && parties_ok && dates_ok == Some(true))
+    if parties_ok && same_day {
+        return true;
+    }
+    // The names decide only with compatible dates or shared parties; they
+    // are compared last because every pair of agreements gets here.
+    if dates_ok != Some(true) && !parties_ok {
+        return false;
+    }
+    let names = jaccard(&name_tokens(&a.name), &name_tokens(&b.name));
+    names >= 0.75 || (names >= 0.5 && parties_ok && dates_ok == Some(true))
 }
 
 impl KnowledgeBase {
