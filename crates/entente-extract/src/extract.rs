@@ -163,16 +163,20 @@ const ORDINALS: [&str; 10] = [
 
 /// The ordinal a word names ("sixth" -> 6).
 fn ordinal_word(w: &str) -> Option<u32> {
-    let w = w.to_lowercase();
+    // Called on every word of every event's zone: no allocation. The
+    // ordinals are ASCII, so ASCII case folding is exact for them.
     ORDINALS
         .iter()
-        .position(|o| o.to_lowercase() == w)
+        .position(|o| o.eq_ignore_ascii_case(w))
         .and_then(|i| u32::try_from(i + 1).ok())
         .or_else(|| {
             // "1st", "2nd", "3rd", "4th"
-            let digits: String = w.chars().take_while(char::is_ascii_digit).collect();
-            let rest = w.get(digits.len()..).unwrap_or("");
-            if !digits.is_empty() && matches!(rest, "st" | "nd" | "rd" | "th") {
+            let n = w.bytes().take_while(u8::is_ascii_digit).count();
+            let (digits, rest) = (w.get(..n)?, w.get(n..)?);
+            let suffix = ["st", "nd", "rd", "th"]
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(rest));
+            if n > 0 && suffix {
                 digits.parse().ok()
             } else {
                 None
