@@ -2681,7 +2681,7 @@ impl Engine<'_> {
 
     /// The parties as the words the text used name them at `date`: "the
     /// Republic of China" in 1979 is the government on Taiwan
-    /// (`data/rules/polity_periods.tsv`). The trigger's clause decides when
+    /// (`data/rules/polity_successors.tsv`). The trigger's clause decides when
     /// it names the party, else the sentence.
     fn dated_parties(
         &self,
@@ -2714,7 +2714,7 @@ impl Engine<'_> {
                 };
                 nearest(clause)
                     .or_else(|| nearest(sent))
-                    .and_then(|pm| crate::periods::successor(&pm.form, &pm.id, date))
+                    .and_then(|pm| crate::successors::successor(&pm.form, &pm.id, date))
                     .unwrap_or_else(|| p.clone())
             })
             .collect()

@@ -23,7 +23,7 @@
 mod extract;
 pub mod facts;
 mod names;
-mod periods;
+mod successors;
 pub mod resolve;
 pub mod rules;
 mod spheres;

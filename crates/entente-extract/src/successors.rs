@@ -1,4 +1,4 @@
-//! Period-dependent readings of polity names (`data/rules/polity_periods.tsv`):
+//! Period-dependent readings of polity names (`data/rules/polity_successors.tsv`):
 //! "Republic of China" names China (710) before 1949 and the government on
 //! Taiwan (713) after it. The gazetteer resolves a name once for every date;
 //! a claim knows its own date, so the move to the successor happens here.
@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use std::sync::OnceLock;
 
-const DATA: &str = include_str!("../../../data/rules/polity_periods.tsv");
+const DATA: &str = include_str!("../../../data/rules/polity_successors.tsv");
 
 /// One line of the table.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +74,7 @@ mod tests {
             if l.starts_with('#') || l.trim().is_empty() {
                 continue;
             }
-            assert!(parse(l).is_some(), "polity_periods.tsv:{}: {l}", n + 1);
+            assert!(parse(l).is_some(), "polity_successors.tsv:{}: {l}", n + 1);
         }
         assert!(!table().is_empty());
     }
