@@ -23,10 +23,10 @@
 mod extract;
 pub mod facts;
 mod names;
-mod successors;
 pub mod resolve;
 pub mod rules;
 mod spheres;
+mod successors;
 
 pub use extract::extract;
 

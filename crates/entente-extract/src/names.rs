@@ -170,10 +170,7 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
     // The name pattern needs an instrument word with a capital ("Treaty"),
     // the dated one a digit: without them the costly searches cannot match.
     let capitalised = f.caps.iter().any(|w| text.contains(w.as_str()));
-    for m in f
-        .name
-        .find_iter(if capitalised { text } else { "" })
-    {
+    for m in f.name.find_iter(if capitalised { text } else { "" }) {
         let mut s = m.as_str();
         let mut start = m.start();
         // Drop leading stop words ("The Treaty of X" -> "Treaty of X").
