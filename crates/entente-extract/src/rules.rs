@@ -693,30 +693,33 @@ mod tests {
     /// Every rule's matches through the literal pass, against its plain
     /// `find_iter` over the whole text.
     fn assert_filter_agrees(lex: &Lexicon, text: &str) {
-        let starts = lex.trigger_filter.starts(text, lex.triggers.len());
-        for (i, r) in lex.triggers.iter().enumerate() {
-            let at = starts.as_ref().and_then(|s| s.get(i));
-            let plain: Vec<(usize, usize)> =
-                r.re.find_iter(text).map(|m| (m.start(), m.end())).collect();
-            assert_eq!(
-                rule_matches(&r.re, &r.anchored, at, text),
-                plain,
-                "rule {} on {text:?}",
-                r.id
-            );
-        }
-        let starts = lex.provision_filter.starts(text, lex.provisions.len());
-        for (i, r) in lex.provisions.iter().enumerate() {
-            let at = starts.as_ref().and_then(|s| s.get(i));
-            let plain: Vec<(usize, usize)> =
-                r.re.find_iter(text).map(|m| (m.start(), m.end())).collect();
-            assert_eq!(
-                rule_matches(&r.re, &r.anchored, at, text),
-                plain,
-                "provision {} on {text:?}",
-                r.kind
-            );
-        }
+        let check = |filter: &Prefilter, rules: Vec<(&Regex, &meta::Regex, &str)>| {
+            let starts = filter.starts(text, rules.len());
+            for (i, (re, anchored, name)) in rules.into_iter().enumerate() {
+                let at = starts.as_ref().and_then(|s| s.get(i));
+                let plain: Vec<(usize, usize)> =
+                    re.find_iter(text).map(|m| (m.start(), m.end())).collect();
+                assert_eq!(
+                    rule_matches(re, anchored, at, text),
+                    plain,
+                    "rule {name} on {text:?}"
+                );
+            }
+        };
+        check(
+            &lex.trigger_filter,
+            lex.triggers
+                .iter()
+                .map(|r| (&r.re, &r.anchored, r.id.as_str()))
+                .collect(),
+        );
+        check(
+            &lex.provision_filter,
+            lex.provisions
+                .iter()
+                .map(|r| (&r.re, &r.anchored, r.kind.as_str()))
+                .collect(),
+        );
     }
 
     #[test]

@@ -589,33 +589,20 @@ impl Gazetteer {
 /// only ASCII bytes are skipped, so the answer is one too.
 #[inline]
 fn next_candidate(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let Some(rest) = bytes.get(from..) else {
-        return bytes.len();
-    };
-    let mut at = from;
-    let mut chunks = rest.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // On the low seven bits no byte sum carries into the next byte:
-        // the high bit of each sum says "at least 'A'" and "past 'Z'".
-        let low = x & !HIGHS;
-        let ge_a = low.wrapping_add(ONES * (0x80 - u64::from(b'A'))) & HIGHS;
-        let gt_z = low.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1)) & HIGHS;
-        let hit = (ge_a & !gt_z) | (x & HIGHS);
-        if hit != 0 {
-            return at + (hit.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b.is_ascii_uppercase() || b >= 0x80)
-        .map_or(bytes.len(), |p| at + p)
+    use crate::swar::{next_byte, HIGHS, ONES};
+    next_byte(
+        bytes,
+        from,
+        |x| {
+            // On the low seven bits no byte sum carries into the next byte:
+            // the high bit of each sum says "at least 'A'" and "past 'Z'".
+            let low = x & !HIGHS;
+            let ge_a = low.wrapping_add(ONES * (0x80 - u64::from(b'A'))) & HIGHS;
+            let gt_z = low.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1)) & HIGHS;
+            (ge_a & !gt_z) | (x & HIGHS)
+        },
+        |b| b.is_ascii_uppercase() || b >= 0x80,
+    )
 }
 
 /// The leading run of ASCII letters and digits of `bytes`.

@@ -14,6 +14,7 @@ pub mod person;
 pub mod place;
 pub mod polity;
 pub mod sentences;
+mod swar;
 
 use entente_source::{Document, Span};
 use serde::{Deserialize, Serialize};

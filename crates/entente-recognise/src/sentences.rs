@@ -131,37 +131,21 @@ static MAY_END: [bool; 256] = {
 /// non-ASCII byte (or `bytes.len()`), eight bytes at a time.
 #[inline]
 fn next_may_end(bytes: &[u8], from: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let hit = |b: &u8| matches!(b, b'.' | b'!' | b'?') || *b >= 0x80;
-    let Some(rest) = bytes.get(from..) else {
-        return bytes.len();
-    };
-    let mut at = from;
-    let mut chunks = rest.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // A zero byte after xor marks an equal byte; the test may only err
-        // towards a hit, which the byte search below then checks.
-        let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-        let found = zero(x ^ (ONES * u64::from(b'.')))
-            | zero(x ^ (ONES * u64::from(b'!')))
-            | zero(x ^ (ONES * u64::from(b'?')))
-            | (x & HIGHS);
-        if found != 0 {
-            if let Some(p) = chunk.iter().position(hit) {
-                return at + p;
-            }
-        }
-        at += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(hit)
-        .map_or(bytes.len(), |p| at + p)
+    use crate::swar::{next_byte, HIGHS, ONES};
+    // A zero byte after xor marks an equal byte; the test may only err
+    // towards a hit, which the byte test then checks.
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    next_byte(
+        bytes,
+        from,
+        |x| {
+            zero(x ^ (ONES * u64::from(b'.')))
+                | zero(x ^ (ONES * u64::from(b'!')))
+                | zero(x ^ (ONES * u64::from(b'?')))
+                | (x & HIGHS)
+        },
+        |b| matches!(b, b'.' | b'!' | b'?') || b >= 0x80,
+    )
 }
 
 fn split_into(text: &str, span: Span, block: Option<usize>, whole: bool, out: &mut Vec<Sentence>) {

@@ -990,35 +990,32 @@ pub(crate) fn group_counts(
     table: &str,
     column: &str,
 ) -> Result<Vec<(String, u64)>> {
-    let ctx = || format!("count {table} by {column}");
-    let mut st = c
-        .prepare(&format!(
+    counts(
+        c,
+        &format!(
             "SELECT t.{column}, count(*) FROM {table} t JOIN documents d ON d.key = t.doc
              WHERE d.superseded_by IS NULL GROUP BY 1 ORDER BY 2 DESC, 1"
-        ))
-        .ctx(ctx)?;
-    let rows = st
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-        .ctx(ctx)?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (k, n) = row.ctx(ctx)?;
-        out.push((k, u64::try_from(n).unwrap_or(0)));
-    }
-    Ok(out)
+        ),
+        &format!("count {table} by {column}"),
+    )
 }
 
 /// Mention counts by kind over current documents, from the `kinds` object
 /// each document's mention row carries.
 pub(crate) fn mention_kind_counts(c: &Connection) -> Result<Vec<(String, u64)>> {
-    let ctx = || "count mentions by kind".to_string();
-    let mut st = c
-        .prepare(
-            "SELECT j.key, sum(j.value) FROM mention_sets m
-             JOIN documents d ON d.key = m.doc, json_each(m.kinds) j
-             WHERE d.superseded_by IS NULL GROUP BY 1 ORDER BY 2 DESC, 1",
-        )
-        .ctx(ctx)?;
+    counts(
+        c,
+        "SELECT j.key, sum(j.value) FROM mention_sets m
+         JOIN documents d ON d.key = m.doc, json_each(m.kinds) j
+         WHERE d.superseded_by IS NULL GROUP BY 1 ORDER BY 2 DESC, 1",
+        "count mentions by kind",
+    )
+}
+
+/// The (key, count) rows of a grouping query.
+fn counts(c: &Connection, sql: &str, what: &str) -> Result<Vec<(String, u64)>> {
+    let ctx = || what.to_string();
+    let mut st = c.prepare(sql).ctx(ctx)?;
     let rows = st
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
         .ctx(ctx)?;
