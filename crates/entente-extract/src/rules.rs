@@ -245,6 +245,35 @@ impl Prefilter {
 /// places, and a leftmost-first search finds at its leftmost start what an
 /// anchored search there finds, so the result is the same, for far less
 /// scanning than a search over the whole sentence.
+/// Every match of every rule in `text`, as (rule index, start, end), in
+/// rule order: only the rules the literal pass leaves in are run.
+fn filtered_matches<R>(
+    filter: &Prefilter,
+    rules: &[R],
+    text: &str,
+    regexes: impl Fn(&R) -> (&Regex, &meta::Regex),
+) -> Vec<(usize, usize, usize)> {
+    let starts = filter.starts(text, rules.len());
+    let mut out = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        let at = match &starts {
+            Some(s) => match s.get(i) {
+                // No literal of this rule in the text: it cannot match.
+                Some(Some(v)) if v.is_empty() => continue,
+                other => other,
+            },
+            None => None,
+        };
+        let (re, anchored) = regexes(r);
+        out.extend(
+            rule_matches(re, anchored, at, text)
+                .into_iter()
+                .map(|(start, end)| (i, start, end)),
+        );
+    }
+    out
+}
+
 fn rule_matches(
     re: &Regex,
     anchored: &meta::Regex,
@@ -500,17 +529,10 @@ impl Lexicon {
         // A RegexSet over all rules was measured slower (its DFA does not
         // fit the cache with these Unicode classes); the literal pass picks
         // the few rules worth running instead.
-        let starts = self.trigger_filter.starts(text, self.triggers.len());
-        for (i, r) in self.triggers.iter().enumerate() {
-            let at = match &starts {
-                Some(s) => match s.get(i) {
-                    // No literal of this rule in the text: it cannot match.
-                    Some(Some(v)) if v.is_empty() => continue,
-                    other => other,
-                },
-                None => None,
-            };
-            for (start, end) in rule_matches(&r.re, &r.anchored, at, text) {
+        for (i, start, end) in filtered_matches(&self.trigger_filter, &self.triggers, text, |r| {
+            (&r.re, &r.anchored)
+        }) {
+            if let Some(r) = self.triggers.get(i) {
                 raw.push(Hit {
                     rule: i,
                     start,
@@ -619,16 +641,12 @@ impl Lexicon {
     /// The provision kinds cued in `text`, with their byte ranges.
     pub fn provisions_in(&self, text: &str) -> Vec<(String, usize, usize)> {
         let mut out = Vec::new();
-        let starts = self.provision_filter.starts(text, self.provisions.len());
-        for (i, r) in self.provisions.iter().enumerate() {
-            let at = match &starts {
-                Some(s) => match s.get(i) {
-                    Some(Some(v)) if v.is_empty() => continue,
-                    other => other,
-                },
-                None => None,
-            };
-            for (start, end) in rule_matches(&r.re, &r.anchored, at, text) {
+        for (i, start, end) in
+            filtered_matches(&self.provision_filter, &self.provisions, text, |r| {
+                (&r.re, &r.anchored)
+            })
+        {
+            if let Some(r) = self.provisions.get(i) {
                 out.push((r.kind.clone(), start, end));
             }
         }
