@@ -4,7 +4,7 @@
 //! Rules are data so that a new inflection or a new kind of sentence is a line
 //! in a file with an example beside it, not a code change.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
 use regex_automata::{meta, Anchored, Input};
 use regex_syntax::hir::literal::Extractor;
@@ -186,9 +186,12 @@ impl Prefilter {
                 }
             }
         }
+        // A DFA: the overlapping search runs twice per sentence, and with
+        // these few short literals the DFA stays small.
         let ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&literals)
             .ok();
         if ac.is_none() {
@@ -238,13 +241,6 @@ impl Prefilter {
     }
 }
 
-/// The matches of one rule in `text`, as `re.find_iter` gives them: where
-/// the literal pass found its possible starts, an anchored search at each
-/// start in turn (a start inside the previous match is skipped, as
-/// `find_iter` resumes after a match). Every match starts at one of these
-/// places, and a leftmost-first search finds at its leftmost start what an
-/// anchored search there finds, so the result is the same, for far less
-/// scanning than a search over the whole sentence.
 /// Every match of every rule in `text`, as (rule index, start, end), in
 /// rule order: only the rules the literal pass leaves in are run.
 fn filtered_matches<R>(
@@ -274,6 +270,13 @@ fn filtered_matches<R>(
     out
 }
 
+/// The matches of one rule in `text`, as `re.find_iter` gives them: where
+/// the literal pass found its possible starts, an anchored search at each
+/// start in turn (a start inside the previous match is skipped, as
+/// `find_iter` resumes after a match). Every match starts at one of these
+/// places, and a leftmost-first search finds at its leftmost start what an
+/// anchored search there finds, so the result is the same, for far less
+/// scanning than a search over the whole sentence.
 fn rule_matches(
     re: &Regex,
     anchored: &meta::Regex,
