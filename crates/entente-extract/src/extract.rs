@@ -16,6 +16,19 @@ use std::sync::OnceLock;
 
 /// Confidence factor for an argument found `d` bytes from its trigger: near
 /// arguments are more often the right ones.
+/// `fn $name() -> Option<&'static Regex>`: the pattern compiled once, on
+/// first use; `None` if it does not compile, which `every_pattern_compiles`
+/// rules out.
+macro_rules! lazy_re {
+    ($(#[$doc:meta])* $name:ident, $pattern:expr $(,)?) => {
+        $(#[$doc])*
+        fn $name() -> Option<&'static Regex> {
+            static RE: OnceLock<Option<Regex>> = OnceLock::new();
+            RE.get_or_init(|| Regex::new(&$pattern).ok()).as_ref()
+        }
+    };
+}
+
 fn distance_factor(d: usize) -> f32 {
     1.0 / (1.0 + d as f32 / 120.0)
 }
@@ -328,57 +341,39 @@ fn dist(a: &Span, b: &Span) -> usize {
     }
 }
 
-/// The gap between a subject and a passive verb ("was formally").
-fn passive_gap_re() -> Option<&'static Regex> {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?i)^\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+ly\s+)?$").ok()
-    })
-    .as_ref()
-}
+lazy_re!(
+    /// The gap between a subject and a passive verb ("was formally").
+    passive_gap_re,
+    r"(?i)^\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+ly\s+)?$"
+);
 
-/// A name that starts with a lower-case particle ("of Völderndorff").
-fn particle_re() -> Option<&'static Regex> {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^(?:of|de|von|van|du|di|da|der|del)\s").ok())
-        .as_ref()
-}
+lazy_re!(
+    /// A name that starts with a lower-case particle ("of Völderndorff").
+    particle_re, r"^(?:of|de|von|van|du|di|da|der|del)\s");
 
-/// The gap between a given name and its particle: a comma and a title.
-fn title_gap_re() -> Option<&'static Regex> {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"^,?\s*(?:(?:Baron|Baroness|Count|Countess|Freiherr|Graf|Chevalier|Marquis|Marquess|Duke|Prince|Lord|Sir)\s+)?$").ok()
-    })
-    .as_ref()
-}
+lazy_re!(
+    /// The gap between a given name and its particle: a comma and a title.
+    title_gap_re,
+    r"^,?\s*(?:(?:Baron|Baroness|Count|Countess|Freiherr|Graf|Chevalier|Marquis|Marquess|Duke|Prince|Lord|Sir)\s+)?$"
+);
 
-/// Words for a state or its government, the things recognition is of.
-fn state_noun_re() -> Option<&'static Regex> {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:governments?|states?|republics?|kingdoms?|empires?|regimes?|independence|sovereignty|nations?|countr(?:y|ies)|administration|authorities|committee|junta|dynasty|monarchy|king|queen|emperor|sultan|president|belligeren(?:cy|ts?)|union|federation|confederation|provinces?)\b").ok()
-    })
-    .as_ref()
-}
+lazy_re!(
+    /// Words for a state or its government, the things recognition is of.
+    state_noun_re,
+    r"(?i)\b(?:governments?|states?|republics?|kingdoms?|empires?|regimes?|independence|sovereignty|nations?|countr(?:y|ies)|administration|authorities|committee|junta|dynasty|monarchy|king|queen|emperor|sultan|president|belligeren(?:cy|ts?)|union|federation|confederation|provinces?)\b"
+);
 
-/// A continuation cue: the sentence adds to the one before it.
-fn also_re() -> Option<&'static Regex> {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?i)^\W*(?:\w+\s+){0,2}(?:also|further|moreover|in\s+addition)\b").ok()
-    })
-    .as_ref()
-}
+lazy_re!(
+    /// A continuation cue: the sentence adds to the one before it.
+    also_re,
+    r"(?i)^\W*(?:\w+\s+){0,2}(?:also|further|moreover|in\s+addition)\b"
+);
 
-/// "by treaty with (the)": an unnamed agreement and its counterpart.
-fn by_treaty_re() -> Option<&'static Regex> {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?i)\bby\s+(?:a\s+)?(?:treaty|convention|agreement)\s+with\s+(?:the\s+)?").ok()
-    })
-    .as_ref()
-}
+lazy_re!(
+    /// "by treaty with (the)": an unnamed agreement and its counterpart.
+    by_treaty_re,
+    r"(?i)\bby\s+(?:a\s+)?(?:treaty|convention|agreement)\s+with\s+(?:the\s+)?"
+);
 
 /// Whether `text` holds one of the instrument words that head a described
 /// agreement (the words of `indefinite_re`), in any case.
@@ -402,11 +397,7 @@ fn names_an_instrument(text: &str) -> bool {
 fn public_cue_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
-        let alts: Vec<&str> = include_str!("../../../data/rules/public_cues.tsv")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
+        let alts = data_lines(include_str!("../../../data/rules/public_cues.tsv"));
         Regex::new(&format!(r"(?i)\b(?:{})\b", alts.join("|"))).ok()
     })
     .as_ref()
@@ -415,14 +406,7 @@ fn public_cue_re() -> Option<&'static Regex> {
 /// Words of `data/rules/sequence_cues.tsv`.
 fn sequence_cues() -> &'static [String] {
     static W: OnceLock<Vec<String>> = OnceLock::new();
-    W.get_or_init(|| {
-        include_str!("../../../data/rules/sequence_cues.tsv")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_string)
-            .collect()
-    })
+    W.get_or_init(|| data_lines(include_str!("../../../data/rules/sequence_cues.tsv")))
 }
 
 /// Whether `s[at..at + len]` is a whole word (no letter on either side).
@@ -435,26 +419,23 @@ fn is_word_at(s: &str, at: usize, len: usize) -> bool {
 /// Head words of `data/rules/ending_objects.tsv`.
 fn ending_objects() -> &'static [String] {
     static W: OnceLock<Vec<String>> = OnceLock::new();
-    W.get_or_init(|| {
-        include_str!("../../../data/rules/ending_objects.tsv")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_string)
-            .collect()
-    })
+    W.get_or_init(|| data_lines(include_str!("../../../data/rules/ending_objects.tsv")))
 }
 
-fn indefinite_re() -> Option<&'static Regex> {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"(?i)\b(?:(?:a|an)\s+((?:(?-i:[a-z][a-z-]*)\s+){1,3}?(?:treaty|convention|agreement|pact|armistice|protocol|accord|cease-?fire|truce)(?:\s+(?:of|on|for)\s+(?-i:[a-z][\w’'-]*(?:,?\s+[a-z][\w’'-]*){0,10}))?)|(?:a|an|the)\s+((?:(?:new|basic|commercial|bilateral|formal|separate|supplementary|additional|provisional|preliminary|general|joint|intergovernmental|consular|extradition|naturali[sz]ation|reciprocity|trade|peace|boundary|postal)\s+)*(?:treaty|convention|agreement|pact|armistice|protocol|accord|cease-?fire|truce)(?:\s+(?:of|on|for)\s+(?-i:[a-z][\w’'-]*(?:,?\s+[a-z][\w’'-]*){0,10}))?))",
-        )
-        .ok()
-    })
-    .as_ref()
+/// The entries of a one-column data file: its lines, trimmed, without
+/// blank lines and `#` comments.
+fn data_lines(file: &str) -> Vec<String> {
+    file.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
 }
+
+lazy_re!(
+    indefinite_re,
+    r"(?i)\b(?:(?:a|an)\s+((?:(?-i:[a-z][a-z-]*)\s+){1,3}?(?:treaty|convention|agreement|pact|armistice|protocol|accord|cease-?fire|truce)(?:\s+(?:of|on|for)\s+(?-i:[a-z][\w’'-]*(?:,?\s+[a-z][\w’'-]*){0,10}))?)|(?:a|an|the)\s+((?:(?:new|basic|commercial|bilateral|formal|separate|supplementary|additional|provisional|preliminary|general|joint|intergovernmental|consular|extradition|naturali[sz]ation|reciprocity|trade|peace|boundary|postal)\s+)*(?:treaty|convention|agreement|pact|armistice|protocol|accord|cease-?fire|truce)(?:\s+(?:of|on|for)\s+(?-i:[a-z][\w’'-]*(?:,?\s+[a-z][\w’'-]*){0,10}))?))",
+);
 
 /// How many bytes of a described agreement ("treaty of amity and commerce
 /// at Chemulpo was ...") to keep: up to the first word that starts another
@@ -483,27 +464,17 @@ fn trim_description(s: &str) -> usize {
     s.len()
 }
 
-/// The words between a name and a date that hang the date on the name:
-/// a participle and a preposition ("announced at the end of", "adopted in").
-fn participle_re() -> Option<&'static Regex> {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"^,?\s+[a-z]+ed\s+(?:at|in|on)(?:\s+the\s+(?:end|start|beginning|middle)\s+of)?\s+$",
-        )
-        .ok()
-    })
-    .as_ref()
-}
+lazy_re!(
+    /// The words between a name and a date that hang the date on the name:
+    /// a participle and a preposition ("announced at the end of", "adopted in").
+    participle_re,
+    r"^,?\s+[a-z]+ed\s+(?:at|in|on)(?:\s+the\s+(?:end|start|beginning|middle)\s+of)?\s+$",
+);
 
-fn place_fallback_re() -> Option<&'static Regex> {
-    static RE: OnceLock<Option<Regex>> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"^\s*(?:,\s*)?(?:in|at)\s+((?:[A-Z][\p{L}'’.-]+)(?:\s+[A-Z][\p{L}'’.-]+)*)")
-            .ok()
-    })
-    .as_ref()
-}
+lazy_re!(
+    place_fallback_re,
+    r"^\s*(?:,\s*)?(?:in|at)\s+((?:[A-Z][\p{L}'’.-]+)(?:\s+[A-Z][\p{L}'’.-]+)*)"
+);
 
 impl<'a> Engine<'a> {
     fn new(doc_id: &'a str, doc: &'a Document, rec: &'a Recognition) -> Self {
