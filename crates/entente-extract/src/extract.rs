@@ -1714,7 +1714,10 @@ impl Engine<'_> {
         let c = place_fallback_re()?.captures(rest)?;
         let g = c.get(1)?;
         let name = g.as_str().trim_end_matches(['.', ',']);
-        if crate::names::MONTHS.iter().any(|m| name.starts_with(m)) {
+        if entente_recognise::dates::MONTHS
+            .iter()
+            .any(|m| name.starts_with(m))
+        {
             return None;
         }
         let span = Span::new(

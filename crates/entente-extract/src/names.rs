@@ -5,6 +5,7 @@
 //! "the treaty" and "the First Treaty" are anaphors.
 
 use entente_recognise::agreement::AgreementMention;
+use entente_recognise::dates::MONTHS;
 use entente_recognise::{Mention, MentionKind};
 use entente_source::Span;
 use regex::Regex;
@@ -16,23 +17,6 @@ const INSTRUMENTS: &str = include_str!("../../../data/rules/instruments.tsv");
 const STOP: [&str; 22] = [
     "The", "A", "An", "In", "On", "At", "After", "Before", "By", "With", "This", "That", "These",
     "Under", "When", "While", "Its", "Their", "His", "Her", "Both", "Under",
-];
-
-/// English month names, which start capitalised words that are never
-/// agreement names or persons.
-pub(crate) const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ];
 
 const ORDINALS: [&str; 10] = [
@@ -151,6 +135,27 @@ pub(crate) fn without_party_phrase(s: &str) -> &str {
         .unwrap_or(s)
 }
 
+/// A name with nothing else known: no acronym, ordinal, year or polities.
+fn named(name: String, instrument: String) -> AgreementMention {
+    AgreementMention {
+        name,
+        instrument,
+        acronym: None,
+        ordinal: None,
+        year: None,
+        polities: Vec::new(),
+        reference: false,
+    }
+}
+
+fn agreement_mention(span: Span, a: AgreementMention, confidence: f32) -> Mention {
+    Mention {
+        span,
+        kind: MentionKind::Agreement(a),
+        confidence,
+    }
+}
+
 /// Agreement mentions in `text` (offsets shifted by `base`), names first,
 /// then anaphors that do not overlap a name.
 pub fn find(text: &str, base: usize) -> Vec<Mention> {
@@ -218,19 +223,16 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
                 let y = after.strip_prefix(" (")?.get(..5)?;
                 y.ends_with(')').then(|| y.get(..4)?.parse().ok()).flatten()
             });
-        out.push(Mention {
-            span: Span::new(base + start, base + start + s.len()),
-            kind: MentionKind::Agreement(AgreementMention {
-                name: s.to_string(),
-                instrument: singular,
-                acronym: None,
+        out.push(agreement_mention(
+            Span::new(base + start, base + start + s.len()),
+            AgreementMention {
                 ordinal: ord,
                 year: if bare { None } else { year },
-                polities: Vec::new(),
                 reference: bare,
-            }),
-            confidence: if bare { 0.6 } else { 0.7 },
-        });
+                ..named(s.to_string(), singular)
+            },
+            if bare { 0.6 } else { 0.7 },
+        ));
     }
     let digits = text.bytes().any(|b| b.is_ascii_digit());
     for c in f.dated.captures_iter(if digits { text } else { "" }) {
@@ -250,23 +252,19 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
         if f.instruments.iter().any(|(_, p)| *p == inst) {
             continue;
         }
-        out.push(Mention {
+        let name = all
+            .as_str()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push(agreement_mention(
             span,
-            kind: MentionKind::Agreement(AgreementMention {
-                name: all
-                    .as_str()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                instrument: inst,
-                acronym: None,
-                ordinal: None,
+            AgreementMention {
                 year: y.as_str().parse().ok(),
-                polities: Vec::new(),
-                reference: false,
-            }),
-            confidence: 0.6,
-        });
+                ..named(name, inst)
+            },
+            0.6,
+        ));
     }
     for c in f.anaphor.captures_iter(text) {
         let Some(m) = c.get(0) else { continue };
@@ -282,19 +280,15 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
         if f.instruments.iter().any(|(_, p)| *p == inst) {
             continue;
         }
-        out.push(Mention {
+        out.push(agreement_mention(
             span,
-            kind: MentionKind::Agreement(AgreementMention {
-                name: m.as_str().to_string(),
-                instrument: inst,
-                acronym: None,
+            AgreementMention {
                 ordinal: c.get(1).and_then(|o| ordinal(o.as_str())),
-                year: None,
-                polities: Vec::new(),
                 reference: true,
-            }),
-            confidence: 0.6,
-        });
+                ..named(m.as_str().to_string(), inst)
+            },
+            0.6,
+        ));
     }
     out.sort_by_key(|m| m.span.start);
     out

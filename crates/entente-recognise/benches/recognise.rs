@@ -23,21 +23,6 @@ fn main() {
     divan::main();
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// Deterministic pseudo-random numbers, so every run measures the same text.
 struct Lcg(u64);
 impl Lcg {
@@ -54,7 +39,7 @@ impl Lcg {
 fn sentence(r: &mut Lcg, out: &mut String) {
     use std::fmt::Write;
     let y = 1750 + r.next(270);
-    let m = MONTHS[r.next(12) as usize];
+    let m = entente_recognise::dates::MONTHS[r.next(12) as usize];
     let d = 1 + r.next(28);
     let _ = match r.next(10) {
         0 => write!(

@@ -240,6 +240,25 @@ struct Tables {
     open: Vec<String>,
 }
 
+/// The English month names, capitalised, January first: for code that
+/// writes or skips dates in English (the corpus generator, the fallback name
+/// finder, benchmarks). The recogniser itself reads every language's forms
+/// from `data/dates/months.tsv`.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 pub(crate) const MONTHS_TSV: &str = include_str!("../../../data/dates/months.tsv");
 pub(crate) const ERAS_TSV: &str = include_str!("../../../data/dates/eras.tsv");
 pub(crate) const MODIFIERS_TSV: &str = include_str!("../../../data/dates/modifiers.tsv");

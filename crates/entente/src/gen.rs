@@ -453,21 +453,6 @@ struct Episode {
     later: Date,
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 #[derive(Debug, Clone, Default)]
 struct Date {
     year: u32,
@@ -500,7 +485,7 @@ impl Date {
     fn month_name(&self) -> &'static str {
         usize::try_from(self.month.saturating_sub(1))
             .ok()
-            .and_then(|i| MONTHS.get(i))
+            .and_then(|i| entente_recognise::dates::MONTHS.get(i))
             .copied()
             .unwrap_or("January")
     }
