@@ -389,15 +389,8 @@ pub(crate) async fn agreement(
 }
 
 fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
+    // maud's escaper (`&`, `<`, `>`, `"`), which cannot fail on a String.
+    let _ = std::fmt::Write::write_str(&mut maud::Escaper::new(out), s);
 }
 
 fn mention_kind(k: &MentionKind) -> &'static str {

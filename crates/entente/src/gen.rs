@@ -536,15 +536,8 @@ struct Doc {
 
 /// Escapes text for HTML and XML content and attributes.
 fn esc(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
+    // maud's escaper (`&`, `<`, `>`, `"`), which cannot fail on a String.
+    let _ = std::fmt::Write::write_str(&mut maud::Escaper::new(out), s);
 }
 
 fn plain(segs: &[Seg], escape: bool, out: &mut String) {
