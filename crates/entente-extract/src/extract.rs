@@ -24,7 +24,10 @@ macro_rules! lazy_re {
         $(#[$doc])*
         fn $name() -> Option<&'static Regex> {
             static RE: OnceLock<Option<Regex>> = OnceLock::new();
-            RE.get_or_init(|| Regex::new(&$pattern).ok()).as_ref()
+            RE.get_or_init(|| {
+                regex::RegexBuilder::new(&crate::rules::ascii_word_boundaries(&$pattern)).dfa_size_limit(32 << 20).build().ok()
+            })
+            .as_ref()
         }
     };
 }
@@ -398,7 +401,11 @@ fn public_cue_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         let alts = data_lines(include_str!("../../../data/rules/public_cues.tsv"));
-        Regex::new(&format!(r"(?i)\b(?:{})\b", alts.join("|"))).ok()
+        Regex::new(&crate::rules::ascii_word_boundaries(&format!(
+            r"(?i)\b(?:{})\b",
+            alts.join("|")
+        )))
+        .ok()
     })
     .as_ref()
 }
@@ -1827,7 +1834,8 @@ impl Engine<'_> {
 
     fn sentence(&mut self, i: usize, s: &SentInfo) {
         let text = self.text(s.span);
-        let raw: Vec<Hit> = self.lex.hits(text);
+        let scan = self.lex.scan(text);
+        let raw: Vec<Hit> = self.lex.hits_with(text, &scan);
         // Secrecy, a signing or a draft still qualify the described
         // agreement ("a secret treaty", "a newly signed pact").
         let qualifies = |h: &Hit| matches!(h.predicate.as_str(), "secret" | "signed" | "drafted");
@@ -1991,9 +1999,11 @@ impl Engine<'_> {
             .filter(|h| h.predicate == "secret")
             .map(|h| h.start)
             .collect();
-        let public_at: Vec<usize> = public_cue_re()
-            .map(|re| re.find_iter(text).map(|m| m.start()).collect())
-            .unwrap_or_default();
+        // Only a secret sentence asks where its public part is.
+        let public_at: Vec<usize> = match public_cue_re() {
+            Some(re) if secret_here => re.find_iter(text).map(|m| m.start()).collect(),
+            _ => Vec::new(),
+        };
         // The cue that opens the provision's part of the sentence is the
         // last one before it; with none before it, the first one after.
         let secret_for = |pos: usize| {
@@ -2012,7 +2022,7 @@ impl Engine<'_> {
                 },
             }
         };
-        let provs = self.lex.provisions_in(text);
+        let provs = self.lex.provisions_with(text, &scan);
         let sentence_mentions: Vec<&Mention> = self.rec.mentions_in(s.span).collect();
         let sphere_cued = provs.iter().any(|p| p.0 == "sphere_of_influence");
         let mut pairs = sphere_pairs(&self.doc.text, s.span, &sentence_mentions);

@@ -4,6 +4,7 @@
 //! ("Treaty of Amity and Commerce", "Root–Takahira Agreement of 1908");
 //! "the treaty" and "the First Treaty" are anaphors.
 
+use crate::rules::ascii_word_boundaries;
 use entente_recognise::agreement::AgreementMention;
 use entente_recognise::dates::MONTHS;
 use entente_recognise::{Mention, MentionKind};
@@ -88,9 +89,9 @@ fn finder() -> Option<&'static Finder> {
             r"\b(\d{{4}})\s+((?:{cap}\s+)*(?:[a-z]+\s+)?(?i:{inst}))\b(?:\s+with\s+(?:the\s+)?{cap}(?:\s+{cap})*)?"
         );
         Some(Finder {
-            dated: Regex::new(&dated).ok()?,
-            name: Regex::new(&name).ok()?,
-            anaphor: Regex::new(&anaphor).ok()?,
+            dated: Regex::new(&ascii_word_boundaries(&dated)).ok()?,
+            name: Regex::new(&ascii_word_boundaries(&name)).ok()?,
+            anaphor: Regex::new(&ascii_word_boundaries(&anaphor)).ok()?,
             instruments,
             caps,
         })

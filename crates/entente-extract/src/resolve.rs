@@ -120,12 +120,25 @@ pub struct KnowledgeBase {
     pub persons: Vec<Person>,
 }
 
+/// `s` with each run of whitespace made one space and none at the ends,
+/// written into one string (a cited quote is built for every fact).
+fn single_spaced(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
 fn cite(src: &SourceDoc, c: &Claim) -> Cited {
     let quote = c.source.sentence.slice(&src.text);
     Cited {
         doc: src.id.clone(),
         path: src.path.clone(),
-        quote: quote.split_whitespace().collect::<Vec<_>>().join(" "),
+        quote: single_spaced(quote),
         rule: c.rule.clone(),
         confidence: c.confidence,
     }
@@ -293,31 +306,50 @@ fn out_of_order(a: &AgreementFacts, b: &AgreementFacts) -> bool {
         || (b.signed.is_none() && ends_before_signing(b.ended.as_deref(), a.signed.as_deref()))
 }
 
+/// What the cross-document merge compares of a stated agreement, computed
+/// once: every new agreement is compared with every one seen so far, and
+/// building the party keys and name tokens per comparison was most of the
+/// merge's time.
+struct MergeKey<'a> {
+    facts: &'a AgreementFacts,
+    parties: Vec<String>,
+    tokens: Vec<String>,
+}
+
+impl<'a> MergeKey<'a> {
+    fn new(facts: &'a AgreementFacts) -> Self {
+        MergeKey {
+            facts,
+            parties: party_keys(&facts.parties),
+            tokens: name_tokens(&facts.name),
+        }
+    }
+}
+
 /// Whether two stated agreements are one: shared parties and compatible
 /// signing dates, or strongly matching names with no contradicting date.
-fn same_agreement(a: &AgreementFacts, b: &AgreementFacts) -> bool {
-    let dates_ok = match (&a.signed, &b.signed) {
+fn same_agreement(a: &MergeKey, b: &MergeKey) -> bool {
+    let dates_ok = match (&a.facts.signed, &b.facts.signed) {
         (Some(x), Some(y)) => Some(dates_compatible(x, y)),
         _ => None,
     };
     if dates_ok == Some(false) {
         return false;
     }
-    let (pa, pb) = (party_keys(&a.parties), party_keys(&b.parties));
+    let (pa, pb) = (&a.parties, &b.parties);
     let shared = pa.iter().filter(|k| pb.contains(k)).count();
     let parties_ok = shared >= 2.min(pa.len()).min(pb.len()).max(1);
     // Same day and same parties: one signing.
-    let same_day = matches!((&a.signed, &b.signed), (Some(x), Some(y))
+    let same_day = matches!((&a.facts.signed, &b.facts.signed), (Some(x), Some(y))
         if x.len() >= 10 && y.len() >= 10 && dates_compatible(x, y));
     if parties_ok && same_day {
         return true;
     }
-    // The names decide only with compatible dates or shared parties; they
-    // are compared last because every pair of agreements gets here.
+    // The names decide only with compatible dates or shared parties.
     if dates_ok != Some(true) && !parties_ok {
         return false;
     }
-    let names = jaccard(&name_tokens(&a.name), &name_tokens(&b.name));
+    let names = jaccard(&a.tokens, &b.tokens);
     names >= 0.75 || (names >= 0.5 && parties_ok && dates_ok == Some(true))
 }
 
@@ -325,10 +357,22 @@ impl KnowledgeBase {
     /// Merges the agreements, events and indicators of many documents.
     pub fn build(docs: &[SourceDoc]) -> KnowledgeBase {
         let mut kb = KnowledgeBase::default();
-        for src in docs {
-            let stated = stated_agreements(&src.claims);
-            let own = own_provisions(&stated);
-            for (f, claims) in stated {
+        // The stated agreements of every document, and for each merged
+        // agreement the indices of the stated ones it holds, so that the
+        // merge compares precomputed keys.
+        let stated_all: Vec<Vec<(AgreementFacts, Vec<&Claim>)>> =
+            docs.iter().map(|d| stated_agreements(&d.claims)).collect();
+        let keys: Vec<Vec<MergeKey>> = stated_all
+            .iter()
+            .map(|st| st.iter().map(|(f, _)| MergeKey::new(f)).collect())
+            .collect();
+        let mut members: Vec<Vec<(usize, usize)>> = Vec::new();
+        for (d, (src, stated)) in docs.iter().zip(&stated_all).enumerate() {
+            let own = own_provisions(stated);
+            for (k, (f, claims)) in stated.iter().enumerate() {
+                let Some(key) = keys.get(d).and_then(|ks| ks.get(k)) else {
+                    continue;
+                };
                 let decl = claims.iter().find(|c| c.predicate == "agreement").copied();
                 let subject = decl.map(|d| d.subject.as_str());
                 let cited_decl = decl.map(|d| cite(src, d)).unwrap_or_else(|| Cited {
@@ -348,16 +392,27 @@ impl KnowledgeBase {
                         cited: cite(src, c),
                     })
                     .collect();
-                match kb.agreements.iter_mut().find(|a| {
-                    a.per_source.iter().any(|(s, _)| same_agreement(s, &f))
-                        && !a.per_source.iter().any(|(s, _)| out_of_order(s, &f))
-                }) {
-                    Some(a) => {
+                let member_key = |&(md, mk): &(usize, usize)| keys.get(md)?.get(mk);
+                let found = members.iter().position(|ms| {
+                    ms.iter()
+                        .filter_map(member_key)
+                        .any(|m| same_agreement(m, key))
+                        && !ms
+                            .iter()
+                            .filter_map(member_key)
+                            .any(|m| out_of_order(m.facts, f))
+                });
+                let merged =
+                    found.and_then(|i| Some((kb.agreements.get_mut(i)?, members.get_mut(i)?)));
+                let is_new = merged.is_none();
+                match merged {
+                    Some((a, ms)) => {
                         if !a.aliases.contains(&f.name) && a.name != f.name {
                             a.aliases.push(f.name.clone());
                         }
                         a.facts.extend(facts);
-                        a.per_source.push((f, cited_decl));
+                        a.per_source.push((f.clone(), cited_decl));
+                        ms.push((d, k));
                     }
                     None => kb.agreements.push(Agreement {
                         id: String::new(),
@@ -371,8 +426,11 @@ impl KnowledgeBase {
                         ended: None,
                         facts,
                         conflicts: Vec::new(),
-                        per_source: vec![(f, cited_decl)],
+                        per_source: vec![(f.clone(), cited_decl)],
                     }),
+                }
+                if is_new {
+                    members.push(vec![(d, k)]);
                 }
             }
             for c in &src.claims {

@@ -5,7 +5,7 @@
 //! in a file with an example beside it, not a code change.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex::{Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use regex_automata::{meta, Anchored, Input};
 use regex_syntax::hir::literal::Extractor;
 use regex_syntax::hir::{Class, HirKind};
@@ -113,10 +113,25 @@ pub struct Lexicon {
     pub blockers: Vec<(String, Regex)>,
     /// Names that are not agreed instruments ("Roadmap on ...").
     pub not_agreements: Vec<Regex>,
-    /// One pass for the words every trigger match starts with.
-    trigger_filter: Prefilter,
-    /// The same for the provision cues.
-    provision_filter: Prefilter,
+    /// One pass for the words every trigger match and every provision cue
+    /// starts with: rules `0..triggers.len()` are the triggers, the rest
+    /// the provision cues, so that a sentence is scanned once for both.
+    filter: Prefilter,
+    /// All indicator patterns in one automaton: one pass says which of them
+    /// match a sentence, instead of one search per pattern.
+    indicator_set: Option<RegexSet>,
+    /// The modality cues in one automaton, in file order: each trigger asks
+    /// which cues match two short windows, one set search instead of a
+    /// search per cue.
+    modality_set: Option<RegexSet>,
+}
+
+/// Where each trigger and provision rule can start a match in one text
+/// ([`Lexicon::scan`]), for [`Lexicon::hits_with`] and
+/// [`Lexicon::provisions_with`].
+#[derive(Debug)]
+pub struct Scan {
+    starts: Option<Vec<Option<Vec<usize>>>>,
 }
 
 /// A one-pass filter in front of a list of rule regexes.
@@ -206,16 +221,16 @@ impl Prefilter {
         }
     }
 
-    /// Where each of `n` rules can start a match in `text`: `None` when
-    /// every rule must be run the ordinary way (a text with a character
-    /// that folds to an ASCII letter, or a filter built for other rules),
-    /// else per rule the sorted byte offsets where one of its literals
-    /// starts, or `None` for a rule without literals.
-    fn starts(&self, text: &str, n: usize) -> Option<Vec<Option<Vec<usize>>>> {
+    /// Where each rule can start a match in `text`: `None` when every rule
+    /// must be run the ordinary way (a text with a character that folds to
+    /// an ASCII letter), else per rule the sorted byte offsets where one of
+    /// its literals starts, or `None` for a rule without literals.
+    fn starts(&self, text: &str) -> Option<Vec<Option<Vec<usize>>>> {
         let folds = !text.is_ascii() && text.chars().any(|c| folds_to_ascii().contains(&c));
-        let (Some(ac), false, true) = (&self.ac, folds, n == self.rules) else {
+        let (Some(ac), false) = (&self.ac, folds) else {
             return None;
         };
+        let n = self.rules;
         let mut out: Vec<Option<Vec<usize>>> = vec![Some(Vec::new()); n];
         for &r in &self.always {
             if let Some(x) = out.get_mut(r) {
@@ -242,17 +257,17 @@ impl Prefilter {
 }
 
 /// Every match of every rule in `text`, as (rule index, start, end), in
-/// rule order: only the rules the literal pass leaves in are run.
+/// rule order: only the rules the literal pass leaves in are run. `starts`
+/// is the literal pass's result for exactly these rules (`None`: run all).
 fn filtered_matches<R>(
-    filter: &Prefilter,
+    starts: Option<&[Option<Vec<usize>>]>,
     rules: &[R],
     text: &str,
     regexes: impl Fn(&R) -> (&Regex, &meta::Regex),
 ) -> Vec<(usize, usize, usize)> {
-    let starts = filter.starts(text, rules.len());
     let mut out = Vec::new();
     for (i, r) in rules.iter().enumerate() {
-        let at = match &starts {
+        let at = match starts {
             Some(s) => match s.get(i) {
                 // No literal of this rule in the text: it cannot match.
                 Some(Some(v)) if v.is_empty() => continue,
@@ -349,13 +364,44 @@ fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
     })
 }
 
+/// `pat` with every word boundary `\b` made an ASCII one, `(?-u:\b)`.
+///
+/// Why: with a Unicode `\b`, the regex crate's lazy DFA gives up at the
+/// first non-ASCII byte of the text (a curly quote, a dash, an accented
+/// name), and the whole sentence then runs through the far slower NFA
+/// engines; that was a fifth of extraction time. Rule words are English, so
+/// the two kinds of boundary differ only beside a non-ASCII letter, which
+/// the ASCII one treats as a non-word character. A pattern that must end
+/// after a non-ASCII letter ("communiqué") leaves the boundary out.
+pub(crate) fn ascii_word_boundaries(pat: &str) -> String {
+    let mut out = String::with_capacity(pat.len() + 16);
+    let mut chars = pat.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        // An escape: `\b` is rewritten, any other (including `\\`) is kept
+        // whole, so that `\\b` (a backslash, then "b") stays as it is.
+        match chars.next() {
+            Some('b') => out.push_str(r"(?-u:\b)"),
+            Some(n) => {
+                out.push(c);
+                out.push(n);
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 /// The pattern as compiled. Word boundaries make "signed" miss "designed";
 /// patterns anchored with `^` (headings) keep their anchor.
 fn full_pattern(pat: &str, words: bool) -> String {
     if words {
-        format!(r"(?:\b|^){pat}\b")
+        ascii_word_boundaries(&format!(r"(?:\b|^){pat}\b"))
     } else {
-        pat.to_string()
+        ascii_word_boundaries(pat)
     }
 }
 
@@ -499,18 +545,44 @@ impl Lexicon {
             lex.not_agreements
                 .push(compile("not_agreements.tsv", line, pattern, false)?);
         }
-        lex.trigger_filter = Prefilter::new(&trigger_patterns);
-        lex.provision_filter = Prefilter::new(&provision_patterns);
+        trigger_patterns.extend(provision_patterns);
+        // Built like `compile` builds each pattern; a set that does not
+        // build (it cannot, once each pattern has) runs every rule.
+        lex.indicator_set = RegexSetBuilder::new(
+            lex.indicators
+                .iter()
+                .map(|r| r.re.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .case_insensitive(true)
+        .build()
+        .ok();
+        lex.modality_set = RegexSetBuilder::new(
+            lex.modality
+                .iter()
+                .map(|c| c.re.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .case_insensitive(true)
+        .build()
+        .ok();
+        lex.filter = Prefilter::new(&trigger_patterns);
         Ok(lex)
     }
 
     /// The indicator rules worth running on `text`: those patterns need a
     /// digit.
     pub fn indicators_in(&self, text: &str) -> Vec<&IndicatorRule> {
-        if text.bytes().any(|b| b.is_ascii_digit()) {
-            self.indicators.iter().collect()
-        } else {
-            Vec::new()
+        if !text.bytes().any(|b| b.is_ascii_digit()) {
+            return Vec::new();
+        }
+        match &self.indicator_set {
+            Some(set) => set
+                .matches(text)
+                .into_iter()
+                .filter_map(|i| self.indicators.get(i))
+                .collect(),
+            None => self.indicators.iter().collect(),
         }
     }
 
@@ -528,13 +600,39 @@ impl Lexicon {
     /// triggers overlap the longer wins ("open negotiations" over
     /// "negotiations"), since it is the more specific reading.
     pub fn hits(&self, text: &str) -> Vec<Hit> {
+        self.hits_with(text, &self.scan(text))
+    }
+
+    /// The literal pass over `text` for both the triggers and the
+    /// provision cues.
+    pub fn scan(&self, text: &str) -> Scan {
+        Scan {
+            starts: self.filter.starts(text),
+        }
+    }
+
+    /// The trigger part of a scan.
+    fn trigger_starts<'s>(&self, scan: &'s Scan) -> Option<&'s [Option<Vec<usize>>]> {
+        scan.starts.as_deref()?.get(..self.triggers.len())
+    }
+
+    /// The provision part of a scan.
+    fn provision_starts<'s>(&self, scan: &'s Scan) -> Option<&'s [Option<Vec<usize>>]> {
+        scan.starts.as_deref()?.get(self.triggers.len()..)
+    }
+
+    /// [`Lexicon::hits`] with the literal pass already run (`scan` is of
+    /// this `text`).
+    pub fn hits_with(&self, text: &str, scan: &Scan) -> Vec<Hit> {
         let mut raw: Vec<Hit> = Vec::new();
         // A RegexSet over all rules was measured slower (its DFA does not
         // fit the cache with these Unicode classes); the literal pass picks
         // the few rules worth running instead.
-        for (i, start, end) in filtered_matches(&self.trigger_filter, &self.triggers, text, |r| {
-            (&r.re, &r.anchored)
-        }) {
+        for (i, start, end) in
+            filtered_matches(self.trigger_starts(scan), &self.triggers, text, |r| {
+                (&r.re, &r.anchored)
+            })
+        {
             if let Some(r) = self.triggers.get(i) {
                 raw.push(Hit {
                     rule: i,
@@ -573,9 +671,9 @@ impl Lexicon {
             // severed"): no event happened.
             let inner = text.get(h.start..h.end).unwrap_or("");
             if self
-                .modality
+                .modality_matches(inner)
                 .iter()
-                .any(|c| c.effect == ModalEffect::Drop && c.re.is_match(inner))
+                .any(|c| c.effect == ModalEffect::Drop)
             {
                 continue;
             }
@@ -613,10 +711,25 @@ impl Lexicon {
         let window = clause.get(window_start..)?;
         // A comma ends the cue's reach ("which he proposed, was signed").
         let window = window.rsplit(',').next().unwrap_or(window);
-        self.modality
-            .iter()
-            .find(|c| c.re.is_match(window))
+        self.modality_matches(window)
+            .first()
             .map(|c| c.effect.clone())
+    }
+
+    /// The modality cues that match `text`, in file order.
+    fn modality_matches(&self, text: &str) -> Vec<&ModalCue> {
+        match &self.modality_set {
+            Some(set) => set
+                .matches(text)
+                .into_iter()
+                .filter_map(|i| self.modality.get(i))
+                .collect(),
+            None => self
+                .modality
+                .iter()
+                .filter(|c| c.re.is_match(text))
+                .collect(),
+        }
     }
 
     /// Whether the words after a hit show it is not its predicate
@@ -643,9 +756,15 @@ impl Lexicon {
 
     /// The provision kinds cued in `text`, with their byte ranges.
     pub fn provisions_in(&self, text: &str) -> Vec<(String, usize, usize)> {
+        self.provisions_with(text, &self.scan(text))
+    }
+
+    /// [`Lexicon::provisions_in`] with the literal pass already run (`scan`
+    /// is of this `text`).
+    pub fn provisions_with(&self, text: &str, scan: &Scan) -> Vec<(String, usize, usize)> {
         let mut out = Vec::new();
         for (i, start, end) in
-            filtered_matches(&self.provision_filter, &self.provisions, text, |r| {
+            filtered_matches(self.provision_starts(scan), &self.provisions, text, |r| {
                 (&r.re, &r.anchored)
             })
         {
@@ -714,10 +833,11 @@ mod tests {
     /// Every rule's matches through the literal pass, against its plain
     /// `find_iter` over the whole text.
     fn assert_filter_agrees(lex: &Lexicon, text: &str) {
-        let check = |filter: &Prefilter, rules: Vec<(&Regex, &meta::Regex, &str)>| {
-            let starts = filter.starts(text, rules.len());
+        let scan = lex.scan(text);
+        let check = |starts: Option<&[Option<Vec<usize>>]>,
+                     rules: Vec<(&Regex, &meta::Regex, &str)>| {
             for (i, (re, anchored, name)) in rules.into_iter().enumerate() {
-                let at = starts.as_ref().and_then(|s| s.get(i));
+                let at = starts.and_then(|s| s.get(i));
                 let plain: Vec<(usize, usize)> =
                     re.find_iter(text).map(|m| (m.start(), m.end())).collect();
                 assert_eq!(
@@ -728,19 +848,36 @@ mod tests {
             }
         };
         check(
-            &lex.trigger_filter,
+            lex.trigger_starts(&scan),
             lex.triggers
                 .iter()
                 .map(|r| (&r.re, &r.anchored, r.id.as_str()))
                 .collect(),
         );
         check(
-            &lex.provision_filter,
+            lex.provision_starts(&scan),
             lex.provisions
                 .iter()
                 .map(|r| (&r.re, &r.anchored, r.kind.as_str()))
                 .collect(),
         );
+    }
+
+    #[test]
+    fn word_boundaries_become_ascii_ones() {
+        assert_eq!(
+            ascii_word_boundaries(r"\bsigned\b"),
+            r"(?-u:\b)signed(?-u:\b)"
+        );
+        // Other escapes, and an escaped backslash before a "b", stay.
+        assert_eq!(ascii_word_boundaries(r"\d\s\\b\B"), r"\d\s\\b\B");
+        assert_eq!(ascii_word_boundaries("trailing\\"), "trailing\\");
+        // Still a boundary between English words, beside curly quotes and
+        // dashes; "designed" still holds no "signed".
+        let re = Regex::new(&ascii_word_boundaries(r"(?i)\bsigned\b")).unwrap();
+        assert!(re.is_match("“signed” – in Paris"));
+        assert!(re.is_match("was signed."));
+        assert!(!re.is_match("designed"));
     }
 
     #[test]

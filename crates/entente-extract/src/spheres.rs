@@ -61,7 +61,10 @@ fn cues() -> Option<&'static Cues> {
                 .lines()
                 .filter(|l| !l.starts_with('#'))
                 .find_map(|l| l.strip_prefix(role)?.strip_prefix('\t'))?;
-            RegexBuilder::new(pat).case_insensitive(true).build().ok()
+            RegexBuilder::new(&crate::rules::ascii_word_boundaries(pat))
+                .case_insensitive(true)
+                .build()
+                .ok()
         };
         Some(Cues {
             head: get("head")?,
@@ -224,6 +227,11 @@ pub(crate) fn sphere_pairs(text: &str, span: Span, mentions: &[&Mention]) -> Vec
         }
     }
     let ms = kept;
+    // Every reading below pairs a holder polity with a region, two distinct
+    // mentions: most sentences have fewer, and skip the pattern work.
+    if ms.len() < 2 || !ms.iter().any(|m| polity(m).is_some()) {
+        return Vec::new();
+    }
     let mut out: Vec<SpherePair> = Vec::new();
     let mut add = |holder: &PolityMention, regions: Vec<String>, list: bool, dir: bool| {
         let regions: Vec<String> = regions.into_iter().filter(|r| *r != holder.name).collect();

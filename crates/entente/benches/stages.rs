@@ -22,6 +22,11 @@ use entente_source::Document;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+/// Extraction makes many small strings, vectors and JSON values per sentence:
+/// mimalloc serves them faster than the system allocator (`BENCHMARKS.md`).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
