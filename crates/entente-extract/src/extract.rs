@@ -11,7 +11,7 @@ use entente_recognise::{
 use entente_source::{BlockKind, Document, Span};
 use regex::Regex;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 /// Confidence factor for an argument found `d` bytes from its trigger: near
@@ -87,22 +87,6 @@ pub(crate) fn precision(edtf: &str) -> u8 {
     }
 }
 
-/// Folds a name for comparison: case, dashes, quotes, a leading "the".
-pub(crate) fn fold_name(s: &str) -> String {
-    let s: String = s
-        .chars()
-        .map(|c| match c {
-            '–' | '—' | '‐' => '-',
-            '’' | '‘' => '\'',
-            c => c,
-        })
-        .collect::<String>()
-        .to_lowercase();
-    let s = s.trim();
-    let s = s.strip_prefix("the ").unwrap_or(s);
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Whether a name describes rather than names an agreement: its head noun
 /// (the instrument word) is in lower case ("a Russo-Japanese agreement",
 /// "treaty of commerce").
@@ -153,24 +137,48 @@ pub(crate) fn is_plural_name(name: &str) -> bool {
     })
 }
 
-/// Tokens of a name without years and function words, for loose matching.
+/// Tokens of a name without years and function words, for loose matching:
+/// its runs of letters and digits, lower-cased.
+///
+/// Written as one walk over the name (no folded copy of it, no joined
+/// string): it runs several times for every agreement mention. Dashes,
+/// quotes, spaces and a leading "the" need no folding here, since they are
+/// separators or dropped words either way.
 pub(crate) fn name_tokens(s: &str) -> Vec<String> {
-    fold_name(s)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| {
-            !t.is_empty()
-                && !t.bytes().all(|b| b.is_ascii_digit())
-                && !matches!(*t, "the" | "of" | "and" | "between" | "on" | "a" | "an")
-        })
-        .map(|t| match t {
-            // "the Secret Agreements" and "the Secret Agreement" are one.
-            "treaties" => "treaty".to_string(),
-            "agreements" | "conventions" | "pacts" | "alliances" | "accords" | "protocols" => {
-                t.trim_end_matches('s').to_string()
-            }
-            t => t.to_string(),
-        })
-        .collect()
+    let mut out = Vec::new();
+    for raw in s.split(|c: char| !c.is_alphanumeric()) {
+        if raw.is_empty() {
+            continue;
+        }
+        if !raw.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            push_name_token(raw, &mut out);
+            continue;
+        }
+        // Lower-casing may yield a separator ("İ" gives "i" and a combining
+        // dot), which splits the word as folding the whole name would.
+        let lower = raw.to_lowercase();
+        for t in lower.split(|c: char| !c.is_alphanumeric()) {
+            push_name_token(t, &mut out);
+        }
+    }
+    out
+}
+
+fn push_name_token(t: &str, out: &mut Vec<String>) {
+    if t.is_empty()
+        || t.bytes().all(|b| b.is_ascii_digit())
+        || matches!(t, "the" | "of" | "and" | "between" | "on" | "a" | "an")
+    {
+        return;
+    }
+    out.push(match t {
+        // "the Secret Agreements" and "the Secret Agreement" are one.
+        "treaties" => "treaty".to_string(),
+        "agreements" | "conventions" | "pacts" | "alliances" | "accords" | "protocols" => {
+            t.trim_end_matches('s').to_string()
+        }
+        t => t.to_string(),
+    });
 }
 
 const ORDINALS: [&str; 10] = [
@@ -271,15 +279,21 @@ struct Engine<'a> {
     section_entity: HashMap<u32, usize>,
     /// Block -> the agreement last named in it.
     block_entity: HashMap<usize, usize>,
-    /// Agreement mention span -> entity.
+    /// Agreement mention span -> entity, in the order they were resolved.
     mention_entity: Vec<(Span, usize)>,
+    /// The spans of `mention_entity`, sorted, and the longest one's length:
+    /// `inside_agreement` asks about every date and polity mention, and a
+    /// scan of all the document's agreement mentions each time made the
+    /// engine quadratic on documents that name many agreements.
+    agreement_spans: Vec<Span>,
+    longest_agreement: usize,
     /// Claims about "the treaties of YEAR", applied to each agreement signed
     /// that year once the whole document is read.
     plural_claims: Vec<(i32, Claim)>,
     /// Plural entities whose claims went to their members.
     expanded: Vec<String>,
     /// Dates that belong to an agreement's name ("of February 1945").
-    name_dates: Vec<Span>,
+    name_dates: HashSet<Span>,
     last_entity: Option<usize>,
     /// The last sentence with a secrecy cue, and its block.
     last_secret: Option<(usize, Option<usize>)>,
@@ -536,7 +550,9 @@ impl<'a> Engine<'a> {
             section_entity: HashMap::new(),
             block_entity: HashMap::new(),
             mention_entity: Vec::new(),
-            name_dates: Vec::new(),
+            agreement_spans: Vec::new(),
+            longest_agreement: 0,
+            name_dates: HashSet::new(),
             plural_claims: Vec::new(),
             expanded: Vec::new(),
             last_entity: None,
@@ -973,7 +989,7 @@ impl<'a> Engine<'a> {
         let gap = self.text(Span::new(name.end, next.span.start));
         // "..., signed in 1850": a trigger of its own dates its own claim.
         if re.is_match(gap) && self.lex.hits(gap).is_empty() {
-            self.name_dates.push(next.span);
+            self.name_dates.insert(next.span);
         }
     }
 
@@ -1077,7 +1093,7 @@ impl<'a> Engine<'a> {
                 _ => None,
             };
             if let Some(e) = alias_of {
-                self.mention_entity.push((m.span, e));
+                self.note_mention(m.span, e);
                 continue;
             }
             // "... to negotiate a new treaty with China. The resulting Angell
@@ -1093,7 +1109,7 @@ impl<'a> Engine<'a> {
                     }
                 }
                 self.last_entity = Some(e);
-                self.mention_entity.push((m.span, e));
+                self.note_mention(m.span, e);
                 continue;
             }
             let e = if a.reference {
@@ -1140,7 +1156,7 @@ impl<'a> Engine<'a> {
                             "signed.name-date",
                             0.6,
                         );
-                        self.name_dates.push(d.1);
+                        self.name_dates.insert(d.1);
                     }
                 }
             }
@@ -1157,7 +1173,7 @@ impl<'a> Engine<'a> {
                     }
                     self.last_entity = Some(e);
                 }
-                self.mention_entity.push((m.span, e));
+                self.note_mention(m.span, e);
             }
         }
     }
@@ -1527,13 +1543,34 @@ impl Engine<'_> {
     /// Whether a span lies inside an agreement's name, or in the "(1902)"
     /// right after it: such a date belongs to that agreement.
     fn inside_agreement(&self, span: &Span) -> bool {
-        self.name_dates.contains(span)
-            || self.mention_entity.iter().any(|(s, _)| {
+        if self.name_dates.contains(span) {
+            return true;
+        }
+        // A span that holds `span`, or ends at most two bytes before it,
+        // starts no further back than the longest span and two bytes.
+        let lo = span.start.saturating_sub(self.longest_agreement + 2);
+        let first = self.agreement_spans.partition_point(|s| s.start < lo);
+        self.agreement_spans
+            .get(first..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|s| s.start <= span.start)
+            .any(|s| {
                 s.contains(span)
                     || (span.start >= s.end
                         && span.start <= s.end + 2
                         && self.text(Span::new(s.end, span.start)).trim() == "(")
             })
+    }
+
+    /// Records that the agreement mention at `span` denotes entity `e`.
+    fn note_mention(&mut self, span: Span, e: usize) {
+        self.mention_entity.push((span, e));
+        let at = self.agreement_spans.partition_point(|s| *s < span);
+        self.agreement_spans.insert(at, span);
+        self.longest_agreement = self
+            .longest_agreement
+            .max(span.end.saturating_sub(span.start));
     }
 
     /// The agreement a trigger is about, with the confidence factor of the
@@ -1629,7 +1666,7 @@ impl Engine<'_> {
                             x.plural = false;
                             x.mentions = 1;
                         }
-                        self.mention_entity.push((span, e));
+                        self.note_mention(span, e);
                         if let Some(b) = s.block {
                             self.block_entity.insert(b, e);
                         }
@@ -2607,7 +2644,7 @@ impl Engine<'_> {
             x.indefinite = true;
             x.mentions = 1;
         }
-        self.mention_entity.push((span, e));
+        self.note_mention(span, e);
         self.push(
             agreement_key(e),
             "signed",
@@ -3665,6 +3702,30 @@ mod proptests {
             let rec = Recognition { sentences: Vec::new(), mentions };
             let claims = extract("p", &d, &rec);
             let _ = crate::facts::document_facts(&claims);
+        }
+
+        /// The one-walk tokeniser gives the tokens of folding the whole
+        /// name first (case, dashes, quotes, spacing, a leading "the") and
+        /// splitting it after, as it did before.
+        #[test]
+        fn name_tokens_as_folding_then_splitting(name in "[A-Za-z0-9İıÉé’'–— -]{0,40}") {
+            let folded: String = name
+                .chars()
+                .map(|c| match c {
+                    '–' | '—' | '‐' => '-',
+                    '’' | '‘' => '\'',
+                    c => c,
+                })
+                .collect::<String>()
+                .to_lowercase();
+            let folded = folded.trim();
+            let folded = folded.strip_prefix("the ").unwrap_or(folded);
+            let folded = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut want = Vec::new();
+            for t in folded.split(|c: char| !c.is_alphanumeric()) {
+                push_name_token(t, &mut want);
+            }
+            prop_assert_eq!(name_tokens(&name), want);
         }
     }
 }

@@ -75,18 +75,21 @@ fn push_polity(list: &mut Vec<PolityRef>, p: PolityRef) {
     }
 }
 
+/// The date an EDTF value starts with, without its qualifiers: "1916-07-03"
+/// of "1916-07-03~", "1907" of "1907/1908".
+pub(crate) fn date_core(s: &str) -> &str {
+    s.split('/')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(['~', '?', '%'])
+}
+
 /// True when one EDTF date is a prefix-refinement of the other ("1907" and
 /// "1907-06-10"), ignoring qualifiers.
 pub(crate) fn dates_compatible(a: &str, b: &str) -> bool {
-    let core = |s: &str| -> String {
-        s.split('/')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches(['~', '?', '%'])
-            .to_string()
-    };
-    let (a, b) = (core(a), core(b));
-    !a.is_empty() && !b.is_empty() && (a.starts_with(&b) || b.starts_with(&a))
+    // Borrowed, not copied: the merges compare many pairs of dates.
+    let (a, b) = (date_core(a), date_core(b));
+    !a.is_empty() && !b.is_empty() && (a.starts_with(b) || b.starts_with(a))
 }
 
 /// The value most claims support, refined to the most precise compatible

@@ -6,11 +6,12 @@
 
 use crate::extract::name_tokens;
 use crate::facts::{
-    consensus_date, dates_compatible, stated_agreements, AgreementFacts, PolityRef,
+    consensus_date, date_core, dates_compatible, stated_agreements, AgreementFacts, PolityRef,
 };
 use crate::Claim;
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// One source document and its claims, as the store holds them.
 #[derive(Debug, Clone)]
@@ -326,6 +327,62 @@ impl<'a> MergeKey<'a> {
     }
 }
 
+/// Which merged agreements a stated agreement can be one with, so that the
+/// merge does not compare it with every agreement of the corpus.
+/// `same_agreement` holds only for two agreements that share a party, or
+/// whose signing dates are compatible; compatible dates are prefixes of one
+/// another, so they share their year. The index keeps, per party key and per
+/// signing year, the merged agreements that have a member with it.
+#[derive(Default)]
+struct MergeIndex<'k> {
+    by_party: HashMap<&'k str, Vec<usize>>,
+    by_year: HashMap<&'k str, Vec<usize>>,
+    /// Agreements with a member dated less precisely than a year.
+    short_dated: Vec<usize>,
+    len: usize,
+}
+
+impl<'k> MergeIndex<'k> {
+    /// The year of a signing date, when its core is at least that precise.
+    fn year(key: &MergeKey<'k>) -> Option<Option<&'k str>> {
+        let core = date_core(key.facts.signed.as_deref()?);
+        Some(core.get(..4).filter(|_| core.len() >= 4))
+    }
+
+    /// Notes that merged agreement `i` has the member `key`.
+    fn add(&mut self, i: usize, key: &'k MergeKey<'k>) {
+        self.len = self.len.max(i + 1);
+        for p in &key.parties {
+            self.by_party.entry(p.as_str()).or_default().push(i);
+        }
+        match Self::year(key) {
+            Some(Some(y)) => self.by_year.entry(y).or_default().push(i),
+            Some(None) => self.short_dated.push(i),
+            None => {}
+        }
+    }
+
+    /// The merged agreements that may be one with `key`, in order.
+    fn candidates(&self, key: &MergeKey<'k>) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        match Self::year(key) {
+            Some(Some(y)) => {
+                out.extend(self.by_year.get(y).into_iter().flatten());
+                out.extend(&self.short_dated);
+            }
+            // A date less precise than a year is compatible with many.
+            Some(None) => return (0..self.len).collect(),
+            None => {}
+        }
+        for p in &key.parties {
+            out.extend(self.by_party.get(p.as_str()).into_iter().flatten());
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 /// Whether two stated agreements are one: shared parties and compatible
 /// signing dates, or strongly matching names with no contradicting date.
 fn same_agreement(a: &MergeKey, b: &MergeKey) -> bool {
@@ -367,6 +424,7 @@ impl KnowledgeBase {
             .map(|st| st.iter().map(|(f, _)| MergeKey::new(f)).collect())
             .collect();
         let mut members: Vec<Vec<(usize, usize)>> = Vec::new();
+        let mut index = MergeIndex::default();
         for (d, (src, stated)) in docs.iter().zip(&stated_all).enumerate() {
             let own = own_provisions(stated);
             for (k, (f, claims)) in stated.iter().enumerate() {
@@ -393,7 +451,8 @@ impl KnowledgeBase {
                     })
                     .collect();
                 let member_key = |&(md, mk): &(usize, usize)| keys.get(md)?.get(mk);
-                let found = members.iter().position(|ms| {
+                let found = index.candidates(key).into_iter().find(|&i| {
+                    let ms = members.get(i).map_or(&[][..], Vec::as_slice);
                     ms.iter()
                         .filter_map(member_key)
                         .any(|m| same_agreement(m, key))
@@ -432,6 +491,7 @@ impl KnowledgeBase {
                 if is_new {
                     members.push(vec![(d, k)]);
                 }
+                index.add(found.unwrap_or(members.len() - 1), key);
             }
             for c in &src.claims {
                 let item = || Item {
@@ -1018,5 +1078,72 @@ mod tests {
         assert_eq!(evora.facts[0].cited.quote, "Quote");
         assert!(kb.find("Faro").is_some());
         assert!(kb.find("Nothing like it").is_none());
+    }
+}
+
+#[cfg(test)]
+mod merge_index_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn facts(name: &str, signed: Option<&str>, parties: &[u16]) -> AgreementFacts {
+        AgreementFacts {
+            name: name.to_string(),
+            signed: signed.map(str::to_string),
+            place: None,
+            parties: parties
+                .iter()
+                .map(|&c| PolityRef {
+                    name: format!("p{c}"),
+                    cow: Some(c),
+                })
+                .collect(),
+            signatories: Vec::new(),
+            secret_provisions: false,
+            ended: None,
+        }
+    }
+
+    fn arb_facts() -> impl Strategy<Value = AgreementFacts> {
+        let names = prop::sample::select(vec![
+            "Treaty of Paris",
+            "Paris Treaty",
+            "Treaty of Amity",
+            "Convention on Fisheries",
+            "Secret Agreement",
+        ]);
+        let dates = prop::sample::select(vec![
+            None,
+            Some("1907"),
+            Some("1907-06"),
+            Some("1907-06-10"),
+            Some("1907-06-10~"),
+            Some("1908"),
+            Some("1907/1908"),
+            Some("19"),
+            Some(""),
+        ]);
+        let parties = prop::collection::vec(0u16..4, 0..3);
+        (names, dates, parties).prop_map(|(n, d, p)| facts(n, d, &p))
+    }
+
+    proptest! {
+        /// The index never leaves out an agreement that the merge rule
+        /// would join: every one `same_agreement` accepts is a candidate.
+        #[test]
+        fn candidates_hold_every_match(seen in prop::collection::vec(arb_facts(), 0..12), probe in arb_facts()) {
+            let keys: Vec<MergeKey> = seen.iter().map(MergeKey::new).collect();
+            let mut index = MergeIndex::default();
+            for (i, k) in keys.iter().enumerate() {
+                index.add(i, k);
+            }
+            let probe = MergeKey::new(&probe);
+            let cands = index.candidates(&probe);
+            for (i, k) in keys.iter().enumerate() {
+                if same_agreement(k, &probe) {
+                    prop_assert!(cands.contains(&i), "agreement {} left out", i);
+                }
+            }
+        }
     }
 }
