@@ -122,19 +122,20 @@ pub(crate) fn is_description(name: &str) -> bool {
 /// Whether a name is plural ("the Secret Agreements", "Treaties of X and
 /// Y"): its instrument word is.
 pub(crate) fn is_plural_name(name: &str) -> bool {
-    name.split(|c: char| !c.is_alphanumeric()).any(|w| {
-        matches!(
-            w.to_lowercase().as_str(),
-            "treaties"
-                | "agreements"
-                | "conventions"
-                | "pacts"
-                | "alliances"
-                | "accords"
-                | "protocols"
-                | "declarations"
-        )
-    })
+    const PLURALS: [&str; 8] = [
+        "treaties",
+        "agreements",
+        "conventions",
+        "pacts",
+        "alliances",
+        "accords",
+        "protocols",
+        "declarations",
+    ];
+    // ASCII folding, no lower-cased copy per word: the words are ASCII, and
+    // no non-ASCII letter lower-cases to one of their letters.
+    name.split(|c: char| !c.is_alphanumeric())
+        .any(|w| PLURALS.iter().any(|p| w.eq_ignore_ascii_case(p)))
 }
 
 /// Tokens of a name without years and function words, for loose matching:

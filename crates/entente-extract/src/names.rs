@@ -5,11 +5,12 @@
 //! "the treaty" and "the First Treaty" are anaphors.
 
 use crate::rules::ascii_word_boundaries;
+use aho_corasick::{AhoCorasick, MatchKind};
 use entente_recognise::agreement::AgreementMention;
 use entente_recognise::dates::MONTHS;
 use entente_recognise::{Mention, MentionKind};
 use entente_source::Span;
-use regex::Regex;
+use regex::{Regex, RegexBuilder};
 use std::sync::OnceLock;
 
 const INSTRUMENTS: &str = include_str!("../../../data/rules/instruments.tsv");
@@ -34,6 +35,9 @@ struct Finder {
     instruments: Vec<(String, String)>,
     /// The instrument words with a capital, as the name pattern has them.
     caps: Vec<String>,
+    /// Every instrument word (singular, plural), ASCII-case-insensitively:
+    /// one pass over a paragraph says whether the patterns can match.
+    words: AhoCorasick,
 }
 
 fn finder() -> Option<&'static Finder> {
@@ -88,15 +92,30 @@ fn finder() -> Option<&'static Finder> {
         let dated = format!(
             r"\b(\d{{4}})\s+((?:{cap}\s+)*(?:[a-z]+\s+)?(?i:{inst}))\b(?:\s+with\s+(?:the\s+)?{cap}(?:\s+{cap})*)?"
         );
+        let words_ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&words)
+            .ok()?;
         Some(Finder {
-            dated: Regex::new(&ascii_word_boundaries(&dated)).ok()?,
-            name: Regex::new(&ascii_word_boundaries(&name)).ok()?,
-            anaphor: Regex::new(&ascii_word_boundaries(&anaphor)).ok()?,
+            words: words_ac,
+            dated: big_regex(&dated)?,
+            name: big_regex(&name)?,
+            anaphor: big_regex(&anaphor)?,
             instruments,
             caps,
         })
     })
     .as_ref()
+}
+
+/// A pattern with Unicode letter classes on every word: its lazy DFA
+/// needs more room than the default before it stops rebuilding states.
+fn big_regex(pattern: &str) -> Option<Regex> {
+    RegexBuilder::new(&ascii_word_boundaries(pattern))
+        .dfa_size_limit(32 << 20)
+        .build()
+        .ok()
 }
 
 fn ordinal(w: &str) -> Option<u32> {
@@ -161,21 +180,24 @@ fn agreement_mention(span: Span, a: AgreementMention, confidence: f32) -> Mentio
 /// then anaphors that do not overlap a name.
 pub fn find(text: &str, base: usize) -> Vec<Mention> {
     let Some(f) = finder() else { return Vec::new() };
-    // Most paragraphs name no instrument: a plain substring test is far
-    // cheaper than the name pattern.
-    let lower = text.to_lowercase();
-    if !f
-        .instruments
-        .iter()
-        .any(|(w, _)| lower.contains(w.as_str()))
-        && !lower.contains("treaties")
-    {
+    // Most paragraphs name no instrument: one pass for the instrument words
+    // is far cheaper than the patterns. The name pattern needs one with a
+    // capital ("Treaty"), the dated one a digit: without them the costly
+    // searches cannot match.
+    let mut any = false;
+    let mut capitalised = false;
+    for m in f.words.find_overlapping_iter(text) {
+        any = true;
+        let cap = f.caps.get(m.pattern().as_usize()).map(String::as_str);
+        if text.get(m.range()) == cap {
+            capitalised = true;
+            break;
+        }
+    }
+    if !any {
         return Vec::new();
     }
     let mut out: Vec<Mention> = Vec::new();
-    // The name pattern needs an instrument word with a capital ("Treaty"),
-    // the dated one a digit: without them the costly searches cannot match.
-    let capitalised = f.caps.iter().any(|w| text.contains(w.as_str()));
     for m in f.name.find_iter(if capitalised { text } else { "" }) {
         let mut s = m.as_str();
         let mut start = m.start();
