@@ -9,9 +9,11 @@ use crate::facts::{
     consensus_date, date_core, dates_compatible, stated_agreements, AgreementFacts, PolityRef,
 };
 use crate::Claim;
+use entente_source::Span;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// One source document and its claims, as the store holds them.
 #[derive(Debug, Clone)]
@@ -134,12 +136,17 @@ fn single_spaced(s: &str) -> String {
     out
 }
 
-fn cite(src: &SourceDoc, c: &Claim) -> Cited {
-    let quote = c.source.sentence.slice(&src.text);
+/// The citation of a claim. `quotes` holds the document's sentences already
+/// quoted: a sentence usually carries several claims.
+fn cite(src: &SourceDoc, c: &Claim, quotes: &mut HashMap<Span, String>) -> Cited {
+    let quote = quotes
+        .entry(c.source.sentence)
+        .or_insert_with(|| single_spaced(c.source.sentence.slice(&src.text)))
+        .clone();
     Cited {
         doc: src.id.clone(),
         path: src.path.clone(),
-        quote: single_spaced(quote),
+        quote,
         rule: c.rule.clone(),
         confidence: c.confidence,
     }
@@ -168,22 +175,34 @@ const POLITY_PERIODS: &str = include_str!("../../../data/query/polity_periods.ts
 /// The name of polity `cow` in `year`, where it changed regime under one
 /// code (`data/query/polity_periods.tsv`).
 pub fn period_name(cow: u16, year: i32) -> Option<&'static str> {
-    POLITY_PERIODS
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .find_map(|l| {
-            let c: Vec<&str> = l.split('\t').collect();
-            let [code, from, to, name] = c.as_slice() else {
-                return None;
-            };
-            let from: i32 = from.trim().parse().ok()?;
-            let to: i32 = match to.trim() {
-                "" => i32::MAX,
-                t => t.parse().ok()?,
-            };
-            (code.trim().parse::<u16>().ok()? == cow && (from..=to).contains(&year))
-                .then_some(name.trim())
-        })
+    periods()
+        .iter()
+        .find(|p| p.0 == cow && (p.1..=p.2).contains(&year))
+        .map(|p| p.3)
+}
+
+/// The lines of `polity_periods.tsv` as (code, from, to, name), read once:
+/// every party of every merged agreement asks for its period name.
+fn periods() -> &'static [(u16, i32, i32, &'static str)] {
+    static P: OnceLock<Vec<(u16, i32, i32, &'static str)>> = OnceLock::new();
+    P.get_or_init(|| {
+        POLITY_PERIODS
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let c: Vec<&'static str> = l.split('\t').collect();
+                let [code, from, to, name] = c.as_slice() else {
+                    return None;
+                };
+                let from: i32 = from.trim().parse().ok()?;
+                let to: i32 = match to.trim() {
+                    "" => i32::MAX,
+                    t => t.parse().ok()?,
+                };
+                Some((code.trim().parse::<u16>().ok()?, from, to, name.trim()))
+            })
+            .collect()
+    })
 }
 
 /// Letters with diacritics that person names are written both with and
@@ -427,19 +446,22 @@ impl KnowledgeBase {
         let mut index = MergeIndex::default();
         for (d, (src, stated)) in docs.iter().zip(&stated_all).enumerate() {
             let own = own_provisions(stated);
+            let mut quotes: HashMap<Span, String> = HashMap::new();
             for (k, (f, claims)) in stated.iter().enumerate() {
                 let Some(key) = keys.get(d).and_then(|ks| ks.get(k)) else {
                     continue;
                 };
                 let decl = claims.iter().find(|c| c.predicate == "agreement").copied();
                 let subject = decl.map(|d| d.subject.as_str());
-                let cited_decl = decl.map(|d| cite(src, d)).unwrap_or_else(|| Cited {
-                    doc: src.id.clone(),
-                    path: src.path.clone(),
-                    quote: String::new(),
-                    rule: String::new(),
-                    confidence: 0.0,
-                });
+                let cited_decl = decl
+                    .map(|d| cite(src, d, &mut quotes))
+                    .unwrap_or_else(|| Cited {
+                        doc: src.id.clone(),
+                        path: src.path.clone(),
+                        quote: String::new(),
+                        rule: String::new(),
+                        confidence: 0.0,
+                    });
                 let facts: Vec<Fact> = claims
                     .iter()
                     .filter(|c| Some(c.subject.as_str()) == subject || !restates_a_member(c, &own))
@@ -447,7 +469,7 @@ impl KnowledgeBase {
                         predicate: c.predicate.clone(),
                         value: c.value.clone(),
                         valid_time: c.valid_time.clone(),
-                        cited: cite(src, c),
+                        cited: cite(src, c, &mut quotes),
                     })
                     .collect();
                 let member_key = |&(md, mk): &(usize, usize)| keys.get(md)?.get(mk);
@@ -494,10 +516,10 @@ impl KnowledgeBase {
                 index.add(found.unwrap_or(members.len() - 1), key);
             }
             for c in &src.claims {
-                let item = || Item {
+                let mut item = || Item {
                     value: c.value.clone(),
                     valid_time: c.valid_time.clone(),
-                    cited: cite(src, c),
+                    cited: cite(src, c, &mut quotes),
                 };
                 match c.predicate.as_str() {
                     "event" => kb.events.push(item()),
