@@ -97,6 +97,43 @@ impl Prefix2 {
     }
 }
 
+/// A filter over a word list by the shape of each word: its first two bytes
+/// and its length, folded into 64 Kbit. A word of the list always passes;
+/// most other words do not, and cost one load instead of a hash lookup.
+#[derive(Debug)]
+pub(crate) struct Shapes {
+    bits: Vec<u64>,
+}
+
+impl Shapes {
+    pub(crate) fn new<'a>(words: impl IntoIterator<Item = &'a [u8]>) -> Shapes {
+        let mut bits = vec![0u64; 1024];
+        for w in words {
+            let i = Self::index(w);
+            if let Some(x) = bits.get_mut(i >> 6) {
+                *x |= 1 << (i & 63);
+            }
+        }
+        Shapes { bits }
+    }
+
+    #[inline]
+    fn index(w: &[u8]) -> usize {
+        let b0 = usize::from(w.first().copied().unwrap_or(0));
+        let b1 = usize::from(w.get(1).copied().unwrap_or(0));
+        (b0 << 8 | b1) ^ (w.len().wrapping_mul(0x9E5) & 0xFFFF)
+    }
+
+    /// False only for a word that is not in the list.
+    #[inline]
+    pub(crate) fn may_contain(&self, w: &[u8]) -> bool {
+        let i = Self::index(w);
+        self.bits
+            .get(i >> 6)
+            .is_some_and(|x| x >> (i & 63) & 1 == 1)
+    }
+}
+
 /// A cached scan: the text's address, length and content hash, and its hits.
 type ScanEntry = (usize, usize, u64, Rc<Vec<Hit>>);
 
@@ -641,6 +678,27 @@ pub(crate) fn boundary_after(text: &str, end: usize) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// A shape filter lets every word of its list through, and not all
+    /// other words.
+    #[test]
+    fn shapes_pass_their_words() {
+        let words: [&[u8]; 6] = [
+            b"Japan",
+            b"U",
+            b"",
+            b"Russian",
+            "Württemberg".as_bytes(),
+            b"Qing",
+        ];
+        let shapes = Shapes::new(words);
+        for w in words {
+            assert!(shapes.may_contain(w), "{:?}", String::from_utf8_lossy(w));
+        }
+        let others: [&[u8]; 4] = [b"Japanese", b"Treaty", b"Minister", b"Emperor"];
+        assert!(others.iter().any(|w| !shapes.may_contain(w)));
+        assert!(!Shapes::new([]).may_contain(b"Japan"));
+    }
 
     #[test]
     fn data_files_load_without_problems() {

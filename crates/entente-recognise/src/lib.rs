@@ -188,6 +188,19 @@ mod adversarial {
     }
 
     #[test]
+    fn instrument_words_glued_together() {
+        // One word of six million bytes: every instrument inside it is
+        // refused (no word boundary), in one pass.
+        let r = run(&"treaty".repeat(1_000_000));
+        assert!(r.mentions.is_empty(), "{:?}", r.mentions.first());
+        // An instrument word at every word start, in capitals: names grow
+        // over the capitalised words, but only within their window.
+        let r = run(&"TREATY ".repeat(100_000));
+        assert!(count(&r, |k| matches!(k, MentionKind::Agreement(_))) >= 5_000);
+        assert!(r.mentions.iter().all(|m| m.span.len() < 400));
+    }
+
+    #[test]
     fn one_surname_many_times() {
         // Each lone surname finds the full name before it by bisection.
         let text = "Stéphen Pichon met Pichon. ".repeat(50_000);

@@ -40,6 +40,8 @@ pub struct PersonMention {
 
 struct Names {
     given: FxSet<&'static str>,
+    /// The shapes of `given`, checked before the lookup.
+    given_shapes: gazetteer::Shapes,
     ea_given: FxSet<&'static str>,
     ea_family: FxSet<&'static str>,
     /// Word classes (NOT, GIVEN, EA_GIVEN, EA_FAMILY, MONONYM bits) of every
@@ -48,6 +50,8 @@ struct Names {
     /// The first bytes of the words in `class`: a token starting with any
     /// other byte (a digit, most often) needs no lookup.
     class_first: [bool; 256],
+    /// The shapes of the words in `class`, checked before the lookup.
+    class_shapes: gazetteer::Shapes,
     /// Offices then titles: (canonical, is_office), parallel to `ac`.
     roles: Vec<(&'static str, bool)>,
     /// Capitalised offices and titles, searched anchored at capitals.
@@ -57,6 +61,8 @@ struct Names {
     /// role ("Foreign" of "Foreign Minister", "Mr" of "Mr."): a role can
     /// only be accepted where the text's own leading run is one of them.
     role_runs: FxSet<&'static [u8]>,
+    /// The shapes of `role_runs`.
+    role_shapes: gazetteer::Shapes,
     /// Parallel to `lower_ac`.
     lower_roles: Vec<(&'static str, bool)>,
     /// Lowercase forms of common offices, searched over the whole text.
@@ -108,10 +114,11 @@ static NAMES: LazyLock<Names> = LazyLock::new(|| {
         .build(&patterns)
         .ok();
     let prefix = gazetteer::Prefix2::new(patterns.iter().map(|p| p.as_bytes()));
-    let role_runs = patterns
+    let role_runs: FxSet<&'static [u8]> = patterns
         .iter()
         .map(|p| gazetteer::alnum_run(p.as_bytes()))
         .collect();
+    let role_shapes = gazetteer::Shapes::new(role_runs.iter().copied());
     let lower_ac = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
         .build(&lower_patterns)
@@ -133,6 +140,8 @@ static NAMES: LazyLock<Names> = LazyLock::new(|| {
     for w in NOT_NAME.iter() {
         *class.entry(*w).or_insert(0) |= NOT;
     }
+    let class_shapes = gazetteer::Shapes::new(class.keys().map(|w| w.as_bytes()));
+    let given_shapes = gazetteer::Shapes::new(given.iter().map(|w| w.as_bytes()));
     let mut class_first = [false; 256];
     for w in class.keys() {
         if let Some(&b) = w.as_bytes().first() {
@@ -142,6 +151,8 @@ static NAMES: LazyLock<Names> = LazyLock::new(|| {
     Names {
         class,
         class_first,
+        class_shapes,
+        given_shapes,
         given,
         ea_given,
         ea_family,
@@ -149,6 +160,7 @@ static NAMES: LazyLock<Names> = LazyLock::new(|| {
         ac,
         prefix,
         role_runs,
+        role_shapes,
         lower_roles,
         lower_ac,
     }
@@ -183,7 +195,8 @@ pub(crate) fn follows_given_name(text: &str, start: usize) -> bool {
     if !word.chars().next().is_some_and(char::is_uppercase) {
         return false;
     }
-    NAMES.given.contains(word) || is_initial(word)
+    (NAMES.given_shapes.may_contain(word.as_bytes()) && NAMES.given.contains(word))
+        || is_initial(word)
 }
 
 /// Whether `word` starts with an uppercase letter; ASCII needs no decoding.
@@ -195,16 +208,12 @@ fn starts_upper(word: &str) -> bool {
     }
 }
 
-/// Whether `word` starts with a lowercase letter; ASCII needs no decoding.
-#[inline]
-fn starts_lower(word: &str) -> bool {
-    match word.as_bytes().first() {
-        Some(&b) if b < 0x80 => b.is_ascii_lowercase(),
-        _ => word.chars().next().is_some_and(char::is_lowercase),
-    }
-}
-
 fn is_word_char(c: char) -> bool {
+    // General punctuation (dashes, curly quotes) is common in prose and has
+    // no letter or digit in it: answered without the Unicode tables.
+    if ('\u{2000}'..='\u{206F}').contains(&c) {
+        return c == '’';
+    }
     c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '.')
 }
 
@@ -223,55 +232,63 @@ fn is_initial(word: &str) -> bool {
 
 fn is_roman(word: &str) -> bool {
     matches!(
-        word,
-        "I" | "II"
-            | "III"
-            | "IV"
-            | "V"
-            | "VI"
-            | "VII"
-            | "VIII"
-            | "IX"
-            | "X"
-            | "XI"
-            | "XII"
-            | "XIII"
-            | "XIV"
-            | "XV"
-            | "XVI"
+        word.as_bytes(),
+        b"I" | b"II"
+            | b"III"
+            | b"IV"
+            | b"V"
+            | b"VI"
+            | b"VII"
+            | b"VIII"
+            | b"IX"
+            | b"X"
+            | b"XI"
+            | b"XII"
+            | b"XIII"
+            | b"XIV"
+            | b"XV"
+            | b"XVI"
     )
 }
 
 fn is_suffix(word: &str) -> bool {
-    matches!(word, "Jr." | "Jr" | "Sr." | "Sr" | "Esq." | "Esq") || is_roman(word)
+    matches!(
+        word.as_bytes(),
+        b"Jr." | b"Jr" | b"Sr." | b"Sr" | b"Esq." | b"Esq"
+    ) || is_roman(word)
 }
 
 /// Lowercase particles inside names ("Charles de Gaulle", "Otto von Bismarck").
+///
+/// Matched as bytes, which compiles to a switch on the length and word
+/// compares instead of a call per candidate: most short words of prose are
+/// asked.
 fn is_particle(word: &str) -> bool {
     matches!(
-        word,
-        "de" | "da"
-            | "das"
-            | "do"
-            | "dos"
-            | "du"
-            | "del"
-            | "della"
-            | "di"
-            | "van"
-            | "von"
-            | "der"
-            | "den"
-            | "ter"
-            | "la"
-            | "le"
-            | "bin"
-            | "ibn"
-            | "al"
-            | "el"
-            | "ap"
-            | "y"
-            | "of"
+        word.as_bytes(),
+        b"de"
+            | b"da"
+            | b"das"
+            | b"do"
+            | b"dos"
+            | b"du"
+            | b"del"
+            | b"della"
+            | b"di"
+            | b"van"
+            | b"von"
+            | b"der"
+            | b"den"
+            | b"ter"
+            | b"la"
+            | b"le"
+            | b"bin"
+            | b"ibn"
+            | b"al"
+            | b"el"
+            | b"ap"
+            | b"y"
+            | b"of"
     )
 }
 
@@ -324,13 +341,10 @@ fn tokens_with<'a>(
         // Whether the word is ASCII letters and digits only: then there is
         // no possessive, dot, dash or quote to trim, and it is the token.
         let mut plain = true;
-        while i < bytes.len() {
-            if ASCII_ALNUM[usize::from(bytes[i])] {
-                i += 1;
-                continue;
-            }
+        loop {
+            i += crate::swar::alnum_len(bytes, i);
             let (wc, width) = char_at(text, bytes, i);
-            if !wc {
+            if i >= bytes.len() || !wc {
                 break;
             }
             plain = false;
@@ -377,17 +391,6 @@ fn tokens_with<'a>(
     out
 }
 
-/// ASCII letters and digits, by byte: one load per byte in the word loop.
-static ASCII_ALNUM: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    t
-};
-
 /// ASCII bytes that belong to a word.
 static ASCII_WORD: [bool; 128] = {
     let mut t = [false; 128];
@@ -416,6 +419,10 @@ fn char_at(text: &str, bytes: &[u8], i: usize) -> (bool, usize) {
 /// Whether two tokens are one name apart: plain spaces with at most one line
 /// break (a wrapped line), or ", " before a suffix ("Jones, Jr.").
 fn joined(text: &str, a: &Token, b: &Token) -> bool {
+    // One space, the commonest gap, without slicing the text.
+    if b.start == a.end + 1 && text.as_bytes().get(a.end) == Some(&b' ') {
+        return true;
+    }
     let gap = text.get(a.end..b.start).unwrap_or("x");
     if gap == " " {
         return true;
@@ -430,11 +437,13 @@ fn joined(text: &str, a: &Token, b: &Token) -> bool {
 }
 
 /// What the text says about the person whose name starts at some position.
-#[derive(Debug, Clone, Default)]
+/// Borrowed from the name lists and the gazetteer: most roles introduce no
+/// name, and only those that do are copied into a [`PersonMention`].
+#[derive(Debug, Clone, Copy, Default)]
 struct Role {
-    office: Option<String>,
-    title: Option<String>,
-    polity: Option<String>,
+    office: Option<&'static str>,
+    title: Option<&'static str>,
+    polity: Option<&'static str>,
 }
 
 /// Separators allowed between an office and the name ("Prime Minister of
@@ -474,9 +483,7 @@ fn role_matches(text: &str, toks: &[Token]) -> Vec<(usize, usize, &'static str, 
                 || !names.prefix.may_start(bytes, t.start)
                 // A role whose run differs is either no match or a match
                 // that ends inside a word, which `role_bounded` refuses.
-                || !names
-                    .role_runs
-                    .contains(gazetteer::alnum_run(bytes.get(t.start..).unwrap_or(&[])))
+                || !has_role_run(names, gazetteer::alnum_run(bytes.get(t.start..).unwrap_or(&[])))
             {
                 continue;
             }
@@ -507,6 +514,13 @@ fn role_matches(text: &str, toks: &[Token]) -> Vec<(usize, usize, &'static str, 
     out
 }
 
+/// Whether `run` is the leading run of some capitalised role; the shape
+/// filter answers most words without a hash.
+#[inline]
+fn has_role_run(names: &Names, run: &[u8]) -> bool {
+    names.role_shapes.may_contain(run) && names.role_runs.contains(run)
+}
+
 /// The roles found in `text`, keyed by where the name they introduce
 /// starts, and the starts of all role words (which end a name run).
 fn roles(text: &str, hits: &[Hit], toks: &[Token]) -> Roles {
@@ -520,7 +534,7 @@ fn roles(text: &str, hits: &[Hit], toks: &[Token]) -> Roles {
         hits.get(i)
             .filter(|h| h.span.end == end)
             .and_then(|h| match h.target {
-                Target::Polity { idx, .. } => g.polities.get(idx).map(|p| p.id.clone()),
+                Target::Polity { idx, .. } => g.polities.get(idx).map(|p| p.id.as_str()),
                 _ => None,
             })
     };
@@ -538,9 +552,9 @@ fn roles(text: &str, hits: &[Hit], toks: &[Token]) -> Roles {
         // ("Japanese Ambassador Count Hayashi").
         let mut role = out.remove(&m.start()).unwrap_or_default();
         if is_office {
-            role.office.get_or_insert_with(|| canonical.to_string());
+            role.office.get_or_insert(canonical);
         } else {
-            role.title.get_or_insert_with(|| canonical.to_string());
+            role.title.get_or_insert(canonical);
         }
         if role.polity.is_none() && is_office {
             role.polity = m
@@ -571,7 +585,7 @@ fn roles(text: &str, hits: &[Hit], toks: &[Token]) -> Roles {
                 // is the office's.
                 if let Some(h) = hit_at_start(pos + of.len()) {
                     if let Target::Polity { idx, .. } = h.target {
-                        role.polity = g.polities.get(idx).map(|p| p.id.clone());
+                        role.polity = g.polities.get(idx).map(|p| p.id.as_str());
                     }
                     pos = h.span.end;
                     break;
@@ -587,9 +601,9 @@ fn roles(text: &str, hits: &[Hit], toks: &[Token]) -> Roles {
                     after.insert(
                         phrase_start - lead.len(),
                         Role {
-                            office: Some(canonical.to_string()),
+                            office: Some(canonical),
                             title: None,
-                            polity: role.polity.clone(),
+                            polity: role.polity,
                         },
                     );
                     break;
@@ -680,12 +694,12 @@ fn find_raw(text: &str) -> Vec<(Span, PersonMention, f32)> {
 
 /// [`find_raw`] over the text's gazetteer hits.
 fn find_raw_hits(text: &str, hits: &[Hit]) -> Vec<(Span, PersonMention, f32)> {
-    // Lowercase words other than particles never start or continue a name;
-    // dropping them keeps the token list short.
-    // Particles are at most five bytes long ("della").
-    let toks = tokens_where(text, 5, |w| {
-        (!w.is_empty() && !starts_lower(w)) || is_particle(w)
-    });
+    // Only capitalised words and particles start or continue a name (a
+    // suffix or a regnal number is capitalised too); dropping the others
+    // keeps the token list short. A dropped word still separates the kept
+    // ones around it (see [`tokens_where`]), so numbers, CJK and lowercase
+    // words change no run. Particles are at most five bytes long ("della").
+    let toks = tokens_where(text, 5, |w| starts_upper(w) || is_particle(w));
     let Roles {
         before: roles,
         after: appositions,
@@ -743,16 +757,16 @@ fn find_raw_hits(text: &str, hits: &[Hit]) -> Vec<(Span, PersonMention, f32)> {
                 let role = roles
                     .get(&first.start)
                     .or_else(|| appositions.get(&last.end))
-                    .cloned()
+                    .copied()
                     .unwrap_or_default();
                 found.push((
                     span,
                     PersonMention {
                         name: span.slice(text).to_string(),
                         person,
-                        office: role.office,
-                        title: role.title,
-                        polity: role.polity,
+                        office: role.office.map(str::to_string),
+                        title: role.title.map(str::to_string),
+                        polity: role.polity.map(str::to_string),
                     },
                     confidence,
                     run.len() > 1,
@@ -779,9 +793,18 @@ fn find_raw_hits(text: &str, hits: &[Hit]) -> Vec<(Span, PersonMention, f32)> {
         }
     }
     if !surnames.is_empty() {
+        // First byte and length of every surname: most capitalised words
+        // are told apart from all of them without hashing.
+        let mut shapes = [0u64; 256];
+        for family in surnames.keys() {
+            if let Some(&b) = family.as_bytes().first() {
+                shapes[usize::from(b)] |= 1 << family.len().min(63);
+            }
+        }
         let mut extra = Vec::new();
         for (n, t) in toks.iter().enumerate() {
-            if !has(n, CAP) {
+            let first = t.word.as_bytes().first().copied().unwrap_or(0);
+            if !has(n, CAP) || shapes[usize::from(first)] >> t.word.len().min(63) & 1 == 0 {
                 continue;
             }
             let Some(candidates) = surnames.get(t.word) else {
@@ -873,7 +896,9 @@ fn token_info(
     for (k, t) in toks.iter().enumerate() {
         let word = t.word;
         let first = word.as_bytes().first().copied().unwrap_or(0);
-        let mut f = if names.class_first[usize::from(first)] {
+        let mut f = if names.class_first[usize::from(first)]
+            && names.class_shapes.may_contain(word.as_bytes())
+        {
             names.class.get(word).copied().unwrap_or(0)
         } else {
             0
@@ -1037,27 +1062,23 @@ impl People {
 /// the first for East Asian family-first order, or the whole name for a
 /// regnal name such as "George III") and the first given name or initial.
 fn name_parts(run: &[Token]) -> (String, Option<String>) {
-    let words: Vec<&str> = run.iter().map(|t| t.word).collect();
-    if words.last().is_some_and(|w| is_roman(w)) {
-        return (words.join(" "), None);
+    // Iterators over the run rather than collected lists: this runs once
+    // per name found, and three small vectors per name showed in profiles.
+    let words = || run.iter().map(|t| t.word);
+    let joined = || words().collect::<Vec<_>>().join(" ");
+    if run.last().is_some_and(|t| is_roman(t.word)) {
+        return (joined(), None);
     }
-    let core: Vec<&str> = words
-        .iter()
-        .copied()
-        .filter(|w| !is_suffix(w) && !is_particle(w))
-        .collect();
-    let full: Vec<&str> = core.iter().copied().filter(|w| !is_initial(w)).collect();
-    match full.as_slice() {
-        [] => (words.join(" "), None),
-        [one] => {
+    let core = || words().filter(|w| !is_suffix(w) && !is_particle(w));
+    let mut full = core().filter(|w| !is_initial(w));
+    match (full.next(), full.next_back()) {
+        (None, _) => (joined(), None),
+        (Some(one), None) => {
             // "J. Adams": the initial is the given name.
-            let given = core
-                .first()
-                .filter(|w| is_initial(w))
-                .map(|w| w.to_string());
+            let given = core().next().filter(|w| is_initial(w)).map(str::to_string);
             (one.to_string(), given)
         }
-        [first, .., last] => {
+        (Some(first), Some(last)) => {
             let names = &*NAMES;
             let family_first = names.ea_family.contains(first)
                 && !names.given.contains(first)
@@ -1065,7 +1086,7 @@ fn name_parts(run: &[Token]) -> (String, Option<String>) {
             if family_first || (names.ea_given.contains(last) && !names.ea_given.contains(first)) {
                 (first.to_string(), Some(last.to_string()))
             } else {
-                (last.to_string(), core.first().map(|w| w.to_string()))
+                (last.to_string(), core().next().map(str::to_string))
             }
         }
     }
@@ -1198,6 +1219,65 @@ mod tests {
         let ms = find_in("and Peter Orlin, the Minister of Foreign Affairs of Russia, agreed");
         assert_eq!(ms[0].1.office.as_deref(), Some("Foreign Minister"));
         assert_eq!(ms[0].1.polity.as_deref(), Some("RUS"));
+    }
+
+    /// The shortcut of `is_word_char` for general punctuation holds: no
+    /// character there is a letter or a digit.
+    #[test]
+    fn general_punctuation_has_no_word_characters() {
+        for c in ('\u{2000}'..='\u{206F}').chain(['a', 'é', '1', '’', '\'', '-', '.', ' ', '–'])
+        {
+            let slow = c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '.');
+            assert_eq!(is_word_char(c), slow, "{c:?}");
+        }
+    }
+
+    /// The byte-pattern matchers accept exactly their words.
+    #[test]
+    fn word_lists_match_exactly() {
+        let particles = [
+            "de", "da", "das", "do", "dos", "du", "del", "della", "di", "van", "von", "der", "den",
+            "ter", "la", "le", "bin", "ibn", "al", "el", "ap", "y", "of",
+        ];
+        let romans = [
+            "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
+            "XIV", "XV", "XVI",
+        ];
+        for w in particles {
+            assert!(is_particle(w), "{w}");
+        }
+        for w in romans {
+            assert!(is_roman(w) && is_suffix(w), "{w}");
+        }
+        for w in ["Jr.", "Jr", "Sr.", "Sr", "Esq.", "Esq"] {
+            assert!(is_suffix(w) && !is_roman(w), "{w}");
+        }
+        for w in [
+            "", "D", "De", "dee", "dell", "ofx", "XVII", "IIII", "i", "Jr..", "jr",
+        ] {
+            assert!(!is_particle(w) && !is_roman(w) && !is_suffix(w), "{w}");
+        }
+    }
+
+    /// The one-space shortcut of `joined` agrees with the general test.
+    #[test]
+    fn joined_shortcut_agrees() {
+        let text = "Anna Berg  Carl\nDora, Jr. Eva\n\nFritz";
+        let toks = tokens(text);
+        for pair in toks.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            let gap = &text[a.end..b.start];
+            let slow = gap == " "
+                || (!gap.is_empty()
+                    && if gap == ", " {
+                        matches!(b.word, "Jr." | "Jr" | "Sr." | "Sr" | "Esq." | "Esq")
+                    } else {
+                        gap.chars().all(char::is_whitespace)
+                            && gap.matches('\n').count() <= 1
+                            && gap.len() <= 40
+                    });
+            assert_eq!(joined(text, a, b), slow, "{gap:?}");
+        }
     }
 
     #[test]
