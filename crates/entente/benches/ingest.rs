@@ -11,6 +11,10 @@ use entente::ingest::{ingest_bytes, ingest_paths, IngestOptions};
 use entente_store::Store;
 use std::path::PathBuf;
 
+/// The allocator of the `entente` binary, so that these figures are its.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
