@@ -124,6 +124,8 @@ pub struct Lexicon {
     /// which cues match two short windows, one set search instead of a
     /// search per cue.
     modality_set: Option<RegexSet>,
+    /// The `not_agreements` patterns in one automaton, asked of every name.
+    not_agreement_set: Option<RegexSet>,
 }
 
 /// Where each trigger and provision rule can start a match in one text
@@ -557,6 +559,15 @@ impl Lexicon {
         .case_insensitive(true)
         .build()
         .ok();
+        lex.not_agreement_set = RegexSetBuilder::new(
+            lex.not_agreements
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .case_insensitive(true)
+        .build()
+        .ok();
         lex.modality_set = RegexSetBuilder::new(
             lex.modality
                 .iter()
@@ -588,7 +599,10 @@ impl Lexicon {
 
     /// Whether a name is not an agreed instrument ("Roadmap on X").
     pub fn not_agreement(&self, name: &str) -> bool {
-        self.not_agreements.iter().any(|re| re.is_match(name))
+        match &self.not_agreement_set {
+            Some(set) => set.is_match(name),
+            None => self.not_agreements.iter().any(|re| re.is_match(name)),
+        }
     }
 
     /// The trigger rule behind a hit.
