@@ -425,6 +425,16 @@ fn compile_anchored(
         })
 }
 
+/// Compiled patterns as one set, built as `compile` builds each of them.
+/// `None` (it cannot happen once each pattern has compiled) makes the
+/// callers run the patterns one by one.
+fn set_of<'r>(patterns: impl Iterator<Item = &'r Regex>) -> Option<RegexSet> {
+    RegexSetBuilder::new(patterns.map(Regex::as_str))
+        .case_insensitive(true)
+        .build()
+        .ok()
+}
+
 fn compile(file: &'static str, line: usize, pat: &str, words: bool) -> Result<Regex, RuleError> {
     let full = full_pattern(pat, words);
     RegexBuilder::new(&full)
@@ -548,35 +558,9 @@ impl Lexicon {
                 .push(compile("not_agreements.tsv", line, pattern, false)?);
         }
         trigger_patterns.extend(provision_patterns);
-        // Built like `compile` builds each pattern; a set that does not
-        // build (it cannot, once each pattern has) runs every rule.
-        lex.indicator_set = RegexSetBuilder::new(
-            lex.indicators
-                .iter()
-                .map(|r| r.re.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .case_insensitive(true)
-        .build()
-        .ok();
-        lex.not_agreement_set = RegexSetBuilder::new(
-            lex.not_agreements
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .case_insensitive(true)
-        .build()
-        .ok();
-        lex.modality_set = RegexSetBuilder::new(
-            lex.modality
-                .iter()
-                .map(|c| c.re.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .case_insensitive(true)
-        .build()
-        .ok();
+        lex.indicator_set = set_of(lex.indicators.iter().map(|r| &r.re));
+        lex.not_agreement_set = set_of(lex.not_agreements.iter());
+        lex.modality_set = set_of(lex.modality.iter().map(|c| &c.re));
         lex.filter = Prefilter::new(&trigger_patterns);
         Ok(lex)
     }

@@ -56,30 +56,59 @@ impl Hasher for Fx {
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 pub(crate) type FxSet<K> = HashSet<K, BuildHasherDefault<Fx>>;
 
+/// A set of 16-bit keys, one bit each: the two filters below are one load
+/// per question.
+#[derive(Debug, Clone)]
+struct Bits64K {
+    words: Vec<u64>,
+}
+
+impl Bits64K {
+    fn new() -> Bits64K {
+        Bits64K {
+            words: vec![0u64; 1024],
+        }
+    }
+
+    fn insert(&mut self, i: usize) {
+        if let Some(x) = self.words.get_mut((i >> 6) & 1023) {
+            *x |= 1 << (i & 63);
+        }
+    }
+
+    #[inline]
+    fn contains(&self, i: usize) -> bool {
+        self.words
+            .get((i >> 6) & 1023)
+            .is_some_and(|x| x >> (i & 63) & 1 == 1)
+    }
+}
+
+/// The two bytes at `pos` (zero past the end) as one key.
+#[inline]
+fn two_bytes(bytes: &[u8], pos: usize) -> usize {
+    let b0 = usize::from(bytes.get(pos).copied().unwrap_or(0));
+    let b1 = usize::from(bytes.get(pos + 1).copied().unwrap_or(0));
+    b0 << 8 | b1
+}
+
 /// The first two bytes of every pattern of an automaton, as a 64 Kbit set: a
 /// position whose two bytes start no pattern is skipped without running the
 /// automaton, which is most capitalised words ("The", "In").
 #[derive(Debug, Clone)]
 pub(crate) struct Prefix2 {
-    bits: Vec<u64>,
+    bits: Bits64K,
 }
 
 impl Prefix2 {
     pub(crate) fn new<'a>(patterns: impl IntoIterator<Item = &'a [u8]>) -> Prefix2 {
-        let mut bits = vec![0u64; 1024];
+        let mut bits = Bits64K::new();
         for p in patterns {
             match *p {
                 [] => {}
-                [b0] => {
-                    for b1 in 0..=255u8 {
-                        let i = usize::from(b0) << 8 | usize::from(b1);
-                        bits[i >> 6] |= 1 << (i & 63);
-                    }
-                }
-                [b0, b1, ..] => {
-                    let i = usize::from(b0) << 8 | usize::from(b1);
-                    bits[i >> 6] |= 1 << (i & 63);
-                }
+                // One byte: any second byte may follow.
+                [b0] => (0..=255u8).for_each(|b1| bits.insert(two_bytes(&[b0, b1], 0))),
+                _ => bits.insert(two_bytes(p, 0)),
             }
         }
         Prefix2 { bits }
@@ -88,12 +117,7 @@ impl Prefix2 {
     /// Whether some pattern may start at `pos`.
     #[inline]
     pub(crate) fn may_start(&self, bytes: &[u8], pos: usize) -> bool {
-        let b0 = bytes.get(pos).copied().unwrap_or(0);
-        let b1 = bytes.get(pos + 1).copied().unwrap_or(0);
-        let i = usize::from(b0) << 8 | usize::from(b1);
-        self.bits
-            .get(i >> 6)
-            .is_some_and(|w| w >> (i & 63) & 1 == 1)
+        self.bits.contains(two_bytes(bytes, pos))
     }
 }
 
@@ -102,35 +126,27 @@ impl Prefix2 {
 /// most other words do not, and cost one load instead of a hash lookup.
 #[derive(Debug)]
 pub(crate) struct Shapes {
-    bits: Vec<u64>,
+    bits: Bits64K,
 }
 
 impl Shapes {
     pub(crate) fn new<'a>(words: impl IntoIterator<Item = &'a [u8]>) -> Shapes {
-        let mut bits = vec![0u64; 1024];
+        let mut bits = Bits64K::new();
         for w in words {
-            let i = Self::index(w);
-            if let Some(x) = bits.get_mut(i >> 6) {
-                *x |= 1 << (i & 63);
-            }
+            bits.insert(Self::index(w));
         }
         Shapes { bits }
     }
 
     #[inline]
     fn index(w: &[u8]) -> usize {
-        let b0 = usize::from(w.first().copied().unwrap_or(0));
-        let b1 = usize::from(w.get(1).copied().unwrap_or(0));
-        (b0 << 8 | b1) ^ (w.len().wrapping_mul(0x9E5) & 0xFFFF)
+        two_bytes(w, 0) ^ (w.len().wrapping_mul(0x9E5) & 0xFFFF)
     }
 
     /// False only for a word that is not in the list.
     #[inline]
     pub(crate) fn may_contain(&self, w: &[u8]) -> bool {
-        let i = Self::index(w);
-        self.bits
-            .get(i >> 6)
-            .is_some_and(|x| x >> (i & 63) & 1 == 1)
+        self.bits.contains(Self::index(w))
     }
 }
 
