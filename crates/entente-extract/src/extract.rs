@@ -24,10 +24,7 @@ macro_rules! lazy_re {
         $(#[$doc])*
         fn $name() -> Option<&'static Regex> {
             static RE: OnceLock<Option<Regex>> = OnceLock::new();
-            RE.get_or_init(|| {
-                regex::RegexBuilder::new(&crate::rules::ascii_word_boundaries(&$pattern)).dfa_size_limit(32 << 20).build().ok()
-            })
-            .as_ref()
+            RE.get_or_init(|| crate::rules::code_regex(&$pattern)).as_ref()
         }
     };
 }
@@ -416,11 +413,7 @@ fn public_cue_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         let alts = data_lines(include_str!("../../../data/rules/public_cues.tsv"));
-        Regex::new(&crate::rules::ascii_word_boundaries(&format!(
-            r"(?i)\b(?:{})\b",
-            alts.join("|")
-        )))
-        .ok()
+        crate::rules::code_regex(&format!(r"(?i)\b(?:{})\b", alts.join("|")))
     })
     .as_ref()
 }

@@ -4,13 +4,13 @@
 //! ("Treaty of Amity and Commerce", "Root–Takahira Agreement of 1908");
 //! "the treaty" and "the First Treaty" are anaphors.
 
-use crate::rules::ascii_word_boundaries;
+use crate::rules::code_regex;
 use aho_corasick::{AhoCorasick, MatchKind};
 use entente_recognise::agreement::AgreementMention;
 use entente_recognise::dates::MONTHS;
 use entente_recognise::{Mention, MentionKind};
 use entente_source::Span;
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use std::sync::OnceLock;
 
 const INSTRUMENTS: &str = include_str!("../../../data/rules/instruments.tsv");
@@ -99,23 +99,14 @@ fn finder() -> Option<&'static Finder> {
             .ok()?;
         Some(Finder {
             words: words_ac,
-            dated: big_regex(&dated)?,
-            name: big_regex(&name)?,
-            anaphor: big_regex(&anaphor)?,
+            dated: code_regex(&dated)?,
+            name: code_regex(&name)?,
+            anaphor: code_regex(&anaphor)?,
             instruments,
             caps,
         })
     })
     .as_ref()
-}
-
-/// A pattern with Unicode letter classes on every word: its lazy DFA
-/// needs more room than the default before it stops rebuilding states.
-fn big_regex(pattern: &str) -> Option<Regex> {
-    RegexBuilder::new(&ascii_word_boundaries(pattern))
-        .dfa_size_limit(32 << 20)
-        .build()
-        .ok()
 }
 
 fn ordinal(w: &str) -> Option<u32> {

@@ -397,6 +397,18 @@ pub(crate) fn ascii_word_boundaries(pat: &str) -> String {
     out
 }
 
+/// A pattern written in the code (not a rule file), compiled once: ASCII
+/// word boundaries (see [`ascii_word_boundaries`]), and room for a lazy DFA
+/// of 32 MB. Patterns with Unicode letter classes on every word build large
+/// DFAs; with the default 2 MB their states were cleared and rebuilt over and
+/// over. `None` for a pattern that does not compile (a test compiles each).
+pub(crate) fn code_regex(pattern: &str) -> Option<Regex> {
+    RegexBuilder::new(&ascii_word_boundaries(pattern))
+        .dfa_size_limit(32 << 20)
+        .build()
+        .ok()
+}
+
 /// The pattern as compiled. Word boundaries make "signed" miss "designed";
 /// patterns anchored with `^` (headings) keep their anchor.
 fn full_pattern(pat: &str, words: bool) -> String {
