@@ -256,7 +256,15 @@ fn find_raw_hits(text: &str, hits: &[Hit]) -> Vec<(Span, AgreementMention, f32)>
             {
                 continue;
             }
-            windowed_latin_name(text, hits, m.start(), m.end(), instrument, may_refer, lex)
+            windowed_latin_name(Around {
+                text,
+                hits,
+                start: m.start(),
+                end: m.end(),
+                instrument,
+                may_refer,
+                lex,
+            })
         };
         let Some((span, mut am, confidence)) = found else {
             continue;
@@ -335,33 +343,35 @@ const WINDOW_AFTER: usize = 240;
 const SMALL_BEFORE: usize = 40;
 const SMALL_AFTER: usize = 80;
 
+/// An instrument word at `start..end` of `text`, with what the name
+/// finder reads around it.
+#[derive(Clone, Copy)]
+struct Around<'a> {
+    text: &'a str,
+    hits: &'a [Hit],
+    start: usize,
+    end: usize,
+    instrument: &'a str,
+    may_refer: bool,
+    lex: &'a Lexicon,
+}
+
 /// [`latin_name`] over the words of a window around the instrument. The
 /// small window gives the same answer as the full one whenever the finder
 /// read no word at its edges (words inside both windows are the same words);
 /// otherwise the full window decides, as it always did.
-fn windowed_latin_name(
-    text: &str,
-    hits: &[Hit],
-    start: usize,
-    end: usize,
-    instrument: &str,
-    may_refer: bool,
-    lex: &Lexicon,
-) -> Option<(Span, AgreementMention, f32)> {
-    let (small, cut_left, cut_right) = window_tokens(text, start, end, SMALL_BEFORE, SMALL_AFTER);
+fn windowed_latin_name(at: Around) -> Option<(Span, AgreementMention, f32)> {
+    let (small, cut_left, cut_right) =
+        window_tokens(at.text, at.start, at.end, SMALL_BEFORE, SMALL_AFTER);
     let mut reach = (usize::MAX, 0);
-    let found = latin_name(
-        text, &small, hits, start, end, instrument, may_refer, lex, &mut reach,
-    );
+    let found = latin_name(at, &small, &mut reach);
     let at_left = cut_left && reach.0 == 0;
     let at_right = cut_right && reach.1 + 1 >= small.len();
     if !at_left && !at_right {
         return found;
     }
-    let (full, _, _) = window_tokens(text, start, end, WINDOW_BEFORE, WINDOW_AFTER);
-    latin_name(
-        text, &full, hits, start, end, instrument, may_refer, lex, &mut reach,
-    )
+    let (full, _, _) = window_tokens(at.text, at.start, at.end, WINDOW_BEFORE, WINDOW_AFTER);
+    latin_name(at, &full, &mut reach)
 }
 
 /// The words around the instrument at `start..end`: names are short, so the
@@ -440,19 +450,22 @@ fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A name in Latin script around the instrument at `start..end`.
-#[allow(clippy::too_many_arguments)]
+/// A name in Latin script around the instrument `at`, read from the words
+/// `toks` of a window around it.
 fn latin_name(
-    text: &str,
+    at: Around,
     toks: &[Token],
-    hits: &[Hit],
-    start: usize,
-    end: usize,
-    instrument: &str,
-    may_refer: bool,
-    lex: &Lexicon,
     reach: &mut (usize, usize),
 ) -> Option<(Span, AgreementMention, f32)> {
+    let Around {
+        text,
+        hits,
+        start,
+        end,
+        instrument,
+        may_refer,
+        lex,
+    } = at;
     // `reach`: the lowest and highest token index read (the length when
     // a loop ran off the end), for [`windowed_latin_name`].
     *reach = (usize::MAX, 0);
