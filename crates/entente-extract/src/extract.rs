@@ -263,7 +263,7 @@ struct SentInfo {
 struct Engine<'a> {
     doc_id: &'a str,
     doc: &'a Document,
-    rec: &'a Recognition,
+    rec: &'a Merged<'a>,
     lex: &'static Lexicon,
     sents: Vec<SentInfo>,
     entities: Vec<Entity>,
@@ -311,7 +311,6 @@ pub fn extract(doc_id: &str, doc: &Document, rec: &Recognition) -> Vec<Claim> {
     // A fallback name that strictly contains a recognised one ("Treaty on
     // the Final Settlement with Respect to Germany" around "Treaty on the
     // Final") replaces it.
-    let mut rec = rec.clone();
     let mut extra = Vec::new();
     for b in &doc.blocks {
         if matches!(b.kind, BlockKind::Boilerplate) {
@@ -327,23 +326,65 @@ pub fn extract(doc_id: &str, doc: &Document, rec: &Recognition) -> Vec<Claim> {
                 && agreement_of(x).is_some_and(|a| !a.reference)
         })
     };
-    rec.mentions.retain(|m| !is_agreement(m) || !longer(m));
-    let known: Vec<Span> = rec
+    // References, not copies: the recognised mentions own strings and
+    // vectors, and cloning them all cost as much as a tenth of extraction.
+    let mut mentions: Vec<&Mention> = rec
         .mentions
+        .iter()
+        .filter(|m| !is_agreement(m) || !longer(m))
+        .collect();
+    let known: Vec<Span> = mentions
         .iter()
         .filter(|m| is_agreement(m))
         .map(|m| m.span)
         .collect();
-    for m in extra {
+    for m in &extra {
         if !known.iter().any(|k| k.overlaps(&m.span)) {
-            rec.mentions.push(m);
+            mentions.push(m);
         }
     }
-    rec.mentions
-        .sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+    mentions.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+    let rec = Merged {
+        sentences: &rec.sentences,
+        mentions,
+    };
     let mut e = Engine::new(doc_id, doc, &rec);
     e.run();
     e.claims
+}
+
+/// The recognised mentions with the fallback names merged in, sorted by
+/// start and then longest first, as [`Recognition::mentions`] is.
+struct Merged<'a> {
+    sentences: &'a [Sentence],
+    mentions: Vec<&'a Mention>,
+}
+
+impl<'a> Merged<'a> {
+    /// The mentions that lie inside `span`, as [`Recognition::mentions_in`].
+    fn mentions_in(&self, span: Span) -> impl Iterator<Item = &'a Mention> + '_ {
+        let first = self.mentions.partition_point(|m| m.span.start < span.start);
+        self.mentions
+            .get(first..)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .take_while(move |m| m.span.start < span.end)
+            .filter(move |m| span.contains(&m.span))
+    }
+
+    /// The mentions that start in `from..=to`, in order. The list is
+    /// sorted by start, so this is a binary search, not a scan of the
+    /// whole document for every name.
+    fn starting_in(&self, from: usize, to: usize) -> impl Iterator<Item = &'a Mention> + '_ {
+        let first = self.mentions.partition_point(|m| m.span.start < from);
+        self.mentions
+            .get(first..)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .take_while(move |m| m.span.start <= to)
+    }
 }
 
 fn dist(a: &Span, b: &Span) -> usize {
@@ -492,7 +533,7 @@ lazy_re!(
 );
 
 impl<'a> Engine<'a> {
-    fn new(doc_id: &'a str, doc: &'a Document, rec: &'a Recognition) -> Self {
+    fn new(doc_id: &'a str, doc: &'a Document, rec: &'a Merged<'a>) -> Self {
         let sentences: Vec<Sentence> = if rec.sentences.is_empty() {
             // The splitter may not be ready: one sentence per block keeps the
             // engine working, at the cost of wider zones.
@@ -505,7 +546,7 @@ impl<'a> Engine<'a> {
                 })
                 .collect()
         } else {
-            rec.sentences.clone()
+            rec.sentences.to_vec()
         };
         let sents = sentences
             .iter()
@@ -729,7 +770,7 @@ impl<'a> Engine<'a> {
             }
         }
         let mut counts: Vec<(usize, usize, Value)> = Vec::new();
-        for (order, m) in self.rec.mentions.iter().enumerate() {
+        for (order, &m) in self.rec.mentions.iter().enumerate() {
             if let Some(p) = polity_of(m) {
                 match counts.iter_mut().find(|c| c.2["id"] == p.id.as_str()) {
                     Some(c) => c.0 += 1,
@@ -838,12 +879,15 @@ impl<'a> Engine<'a> {
     /// made from an anaphor with the same ordinal, else a new one.
     fn entity_for(&mut self, sent: usize, span: Span, a: &AgreementMention) -> usize {
         let toks = name_tokens(crate::names::without_party_phrase(&a.name));
-        let polities: Vec<Value> = self
-            .rec
-            .mentions_in(span)
-            .filter_map(polity_of)
-            .map(polity_value)
-            .collect();
+        // Built only when an entity takes them: most mentions find an
+        // entity that already has its polities.
+        let rec = self.rec;
+        let polities = || -> Vec<Value> {
+            rec.mentions_in(span)
+                .filter_map(polity_of)
+                .map(polity_value)
+                .collect()
+        };
         for (i, e) in self.entities.iter_mut().enumerate() {
             let same_name = e.toks == toks
                 && (e.year.is_none() || a.year.is_none() || e.year == a.year)
@@ -879,13 +923,13 @@ impl<'a> Engine<'a> {
                     e.year = a.year;
                 }
                 if e.polities.is_empty() {
-                    e.polities = polities;
+                    e.polities = polities();
                 }
                 e.mentions += 1;
                 return i;
             }
         }
-        let i = self.new_entity(sent, span, a, polities);
+        let i = self.new_entity(sent, span, a, polities());
         if let Some(e) = self.entities.get_mut(i) {
             e.mentions = 1;
         }
@@ -975,9 +1019,11 @@ impl<'a> Engine<'a> {
 
     fn attach_participle_date(&mut self, name: Span) {
         let Some(re) = participle_re() else { return };
-        let Some(next) = self.rec.mentions.iter().find(|d| {
-            d.span.start >= name.end && d.span.start <= name.end + 48 && date_of(d).is_some()
-        }) else {
+        let Some(next) = self
+            .rec
+            .starting_in(name.end, name.end + 48)
+            .find(|d| date_of(d).is_some())
+        else {
             return;
         };
         let gap = self.text(Span::new(name.end, next.span.start));
@@ -1129,11 +1175,7 @@ impl<'a> Engine<'a> {
             if let (Some(e), false) = (e, a.reference) {
                 // "the Yalta Agreement of February 1945", "the Alliance
                 // (1902)": a date right after the name dates the signing.
-                let next = self
-                    .rec
-                    .mentions
-                    .iter()
-                    .find(|d| d.span.start >= m.span.end && d.span.start <= m.span.end + 5);
+                let next = self.rec.starting_in(m.span.end, m.span.end + 5).next();
                 if let Some(d) = next.and_then(|d| date_of(d).map(|x| (x, d.span))) {
                     let gap = self
                         .text(Span::new(m.span.end, d.1.start))
