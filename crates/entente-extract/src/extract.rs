@@ -465,6 +465,12 @@ fn sequence_cues() -> &'static [String] {
     W.get_or_init(|| data_lines(include_str!("../../../data/rules/sequence_cues.tsv")))
 }
 
+/// Words of `data/rules/other_event_cues.tsv`.
+fn other_event_cues() -> &'static [String] {
+    static W: OnceLock<Vec<String>> = OnceLock::new();
+    W.get_or_init(|| data_lines(include_str!("../../../data/rules/other_event_cues.tsv")))
+}
+
 /// Whether `s[at..at + len]` is a whole word (no letter on either side).
 fn is_word_at(s: &str, at: usize, len: usize) -> bool {
     let before = s.get(..at).and_then(|b| b.chars().next_back());
@@ -2271,10 +2277,26 @@ impl Engine<'_> {
             .iter()
             .filter_map(|k| head_text.find(k).map(|p| head.start + p))
             .min();
+        // "... signed on 22 May, after the envoy had been promoted": the
+        // persons of a clause about another event, after the trigger, are
+        // not signatories.
+        let tail = Span::new(trig.end.min(zone.end), zone.end);
+        // ASCII folding keeps byte offsets, so positions map back to spans.
+        let tail_text = self.text(tail).to_ascii_lowercase();
+        let other_event_from = other_event_cues()
+            .iter()
+            .filter_map(|w| {
+                tail_text
+                    .match_indices(w.as_str())
+                    .find(|(p, _)| is_word_at(&tail_text, *p, w.len()))
+                    .map(|(p, _)| tail.start + p)
+            })
+            .min();
         let mut persons: Vec<(Value, usize)> = Vec::new();
         let mut last: Option<Span> = None;
         for m in self.rec.mentions_in(zone).filter(|m| {
             negotiators_until.is_none_or(|n| m.span.start < n || m.span.start > trig.end)
+                && other_event_from.is_none_or(|o| m.span.start < o)
         }) {
             let MentionKind::Person(p) = &m.kind else {
                 continue;
@@ -3695,6 +3717,28 @@ mod structure_tests {
         assert!(parties.contains(&"Spain".to_string()), "{parties:?}");
         assert!(parties.contains(&"Italy".to_string()), "{parties:?}");
         assert!(!parties.contains(&"Russia".to_string()), "{parties:?}");
+    }
+
+    #[test]
+    fn a_person_in_a_later_clause_is_no_signatory() {
+        let signatories = |text: &str| -> Vec<String> {
+            real(text)
+                .iter()
+                .filter(|c| c.predicate == "signatory")
+                .filter_map(|c| c.value["name"].as_str().map(str::to_string))
+                .collect()
+        };
+        // The admiral's promotion is another event: he signed nothing here.
+        let after = signatories(
+            "Notes\n\nThe Treaty of Velmora was signed on 3 June 1851 after Admiral Tobias Wrenfield had left for Lisbon.",
+        );
+        assert!(after.is_empty(), "{after:?}");
+        // Without the later clause the same person is a signatory.
+        let by = signatories(
+            "Notes\n\nThe Treaty of Velmora was signed on 3 June 1851 by Admiral Tobias Wrenfield.",
+        );
+        assert_eq!(by.len(), 1, "{by:?}");
+        assert!(by[0].contains("Wrenfield"), "{by:?}");
     }
 
     #[test]
