@@ -7,7 +7,7 @@
 //! instead of being misread.
 
 /// Migration `i` (0-based) takes the schema from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// Version 1: documents with their derived data, and full-text search.
 ///
@@ -157,4 +157,43 @@ FROM mentions m
 GROUP BY m.doc;
 DROP INDEX mentions_kind;
 DROP TABLE mentions;
+"#;
+
+/// Version 4: less to write per document (issue 7).
+///
+/// - A document's sentences become one row, a JSON array of `[start, end,
+///   block]` (`block` null when the sentence is in none), as mentions did in
+///   version 3: readers only ever load them whole, and a row per sentence
+///   (one every 150 bytes of prose) cost a B-tree insert and a foreign-key
+///   check each. Documents without sentences have no row.
+/// - So do its annotations, as a JSON array of the annotations each row
+///   held, for the same reasons.
+/// - `claims_predicate` goes: the only query by predicate counts claims of
+///   current documents, a full scan either way, while every claim paid an
+///   insert into the index and each commit wrote a few more of its pages.
+/// - Full-text segments merge 16 at a time instead of 4. Each document's
+///   commit flushes its own small segment, and with the default most of the
+///   flush time went into merging them again and again; queries read a few
+///   more segments, which at these sizes costs nothing measurable.
+const V4: &str = r#"
+CREATE TABLE sentence_sets (
+    doc  INTEGER PRIMARY KEY REFERENCES documents(key) ON DELETE CASCADE,
+    data TEXT NOT NULL
+);
+INSERT INTO sentence_sets (doc, data)
+SELECT doc, json_group_array(json_array(span_start, span_end, block) ORDER BY idx)
+FROM sentences
+GROUP BY doc;
+DROP TABLE sentences;
+CREATE TABLE annotation_sets (
+    doc  INTEGER PRIMARY KEY REFERENCES documents(key) ON DELETE CASCADE,
+    data TEXT NOT NULL
+);
+INSERT INTO annotation_sets (doc, data)
+SELECT doc, json_group_array(json(data) ORDER BY idx)
+FROM annotations
+GROUP BY doc;
+DROP TABLE annotations;
+DROP INDEX claims_predicate;
+INSERT INTO blocks_fts (blocks_fts, rank) VALUES ('automerge', 16);
 "#;

@@ -43,6 +43,15 @@ pub(crate) fn configure(conn: &Connection, path: &Path) -> Result<()> {
     // spilling to the WAL page by page.
     conn.pragma_update(None, "cache_size", -32768)
         .map_err(open)?;
+    // Checkpoint every 4000 pages (16 MiB of WAL) rather than SQLite's 1000:
+    // with one commit per document, an ingest otherwise checkpoints every
+    // few dozen documents, and each checkpoint waits for an fsync and
+    // copies again the pages every commit touches (the full-text structure,
+    // the ends of the tables). Like any WAL commit under NORMAL, what is not
+    // yet checkpointed survives a killed process; only a power loss can
+    // take the last commits.
+    conn.pragma_update(None, "wal_autocheckpoint", 4000)
+        .map_err(open)?;
     Ok(())
 }
 
@@ -85,12 +94,6 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         tx.pragma_update(None, "user_version", to_i64(version))
             .map_err(fail)?;
         tx.commit().map_err(fail)?;
-    }
-    if let Ok(x) = std::env::var("ENTENTE_X_POST") {
-        conn.execute_batch(&x).map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
     }
     Ok(())
 }
@@ -225,14 +228,7 @@ struct MentionSet {
 /// document has no mentions). Rows are a [`MentionSet`], or, as migration 3
 /// rewrote older rows, an array of `[start, end, confidence, kind]`.
 fn mentions_of(c: &Connection, id: &str, key: i64) -> Result<Vec<Mention>> {
-    let ctx = || format!("document {id}: read mentions");
-    let data: Option<String> = c
-        .prepare_cached("SELECT data FROM mention_sets WHERE doc = ?1")
-        .ctx(ctx)?
-        .query_row([key], |r| r.get(0))
-        .optional()
-        .ctx(ctx)?;
-    let Some(data) = data else {
+    let Some(data) = set_row(c, "mention_sets", id, key)? else {
         return Ok(Vec::new());
     };
     if !data.starts_with('{') {
@@ -279,49 +275,153 @@ fn mentions_of(c: &Connection, id: &str, key: i64) -> Result<Vec<Mention>> {
 /// [`MentionSet`] in JSON, and the JSON object of counts by kind. Written by
 /// hand around each kind's JSON, which is needed anyway to find repeats and
 /// gives the kind's tag.
-pub(crate) fn encode_mentions(mentions: &[Mention], id: &str) -> Result<(String, String)> {
-    use std::fmt::Write as _;
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut kinds = String::from("[");
-    let mut refs = String::with_capacity(mentions.len() * 20 + 2);
-    refs.push('[');
+///
+/// This runs once per mention of every ingested document, so it works in
+/// byte buffers: each kind is serialised into one reused buffer and looked
+/// up there, and numbers are written without `fmt` (issue 7).
+///
+/// Most mentions repeat one met before, under the same surface text ("the
+/// treaty", "France"): those are first looked for among the kinds already
+/// seen with that text, compared as values, so that only new kinds are
+/// serialised. Equal values serialise equally, so the row is the same as
+/// if every kind had been serialised.
+pub(crate) fn encode_mentions(
+    mentions: &[Mention],
+    text: &str,
+    id: &str,
+) -> Result<(String, String)> {
+    let fail = |source| StoreError::Json {
+        doc: id.to_string(),
+        action: "encode",
+        what: "mention",
+        source,
+    };
+    // Kind JSON -> (index in `kinds`, index in `counts`).
+    let mut seen: FastMap<Vec<u8>, (usize, usize)> = FastMap::default();
+    let mut out: Vec<u8> = Vec::with_capacity(mentions.len() * 24 + 64);
+    out.extend_from_slice(br#"{"kinds":["#);
+    let mut refs: Vec<u8> = Vec::with_capacity(mentions.len() * 24 + 16);
+    refs.extend_from_slice(br#"],"mentions":["#);
     let mut counts: Vec<(String, u64)> = Vec::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(256);
+    // Surface text -> the kinds met under it, with their indexes.
+    let mut by_text: FastMap<&str, Vec<KnownKind<'_>>> = FastMap::default();
     for (i, m) in mentions.iter().enumerate() {
-        let json = to_json(&m.kind, id, "mention")?;
-        let tag = kind_tag(&json);
-        match counts.iter_mut().find(|(k, _)| k == tag) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((tag.to_string(), 1)),
-        }
-        let next = seen.len();
-        let k = match seen.get(&json) {
-            Some(&k) => k,
+        let surface = text.get(m.span.start..m.span.end);
+        let known = surface
+            .and_then(|t| by_text.get(t))
+            .and_then(|kinds| kinds.iter().find(|(k, _)| **k == m.kind))
+            .map(|(_, kc)| *kc);
+        let (k, c) = match known {
+            Some(kc) => kc,
             None => {
-                if next > 0 {
-                    kinds.push(',');
+                buf.clear();
+                serde_json::to_writer(&mut buf, &m.kind).map_err(fail)?;
+                let kc = encode_kind(&buf, &mut seen, &mut out, &mut counts);
+                if let Some(t) = surface {
+                    by_text.entry(t).or_default().push((&m.kind, kc));
                 }
-                kinds.push_str(&json);
-                seen.insert(json, next);
-                next
+                kc
             }
         };
-        if i > 0 {
-            refs.push(',');
+        if let Some((_, n)) = counts.get_mut(c) {
+            *n += 1;
         }
+        if i > 0 {
+            refs.push(b',');
+        }
+        refs.push(b'[');
+        push_decimal(&mut refs, m.span.start as u64);
+        refs.push(b',');
+        push_decimal(&mut refs, m.span.end as u64);
+        refs.push(b',');
         // serde_json prints an f32 in its shortest round-tripping form.
-        let confidence = to_json(&m.confidence, id, "mention confidence")?;
-        let _ = write!(refs, "[{},{},{confidence},{k}]", m.span.start, m.span.end);
+        serde_json::to_writer(&mut refs, &m.confidence).map_err(fail)?;
+        refs.push(b',');
+        push_decimal(&mut refs, k as u64);
+        refs.push(b']');
     }
-    kinds.push(']');
-    refs.push(']');
+    out.extend_from_slice(&refs);
+    out.extend_from_slice(b"]}");
     let counts: serde_json::Map<String, serde_json::Value> = counts
         .into_iter()
         .map(|(k, n)| (k, serde_json::Value::from(n)))
         .collect();
-    Ok((
-        format!(r#"{{"kinds":{kinds},"mentions":{refs}}}"#),
-        serde_json::Value::Object(counts).to_string(),
-    ))
+    // serde_json writes UTF-8 and the rest is ASCII, so this never fails.
+    let data = String::from_utf8(out).map_err(|e| StoreError::Corrupt {
+        doc: id.to_string(),
+        message: format!("mention encoding: {e}"),
+    })?;
+    Ok((data, serde_json::Value::Object(counts).to_string()))
+}
+
+/// A document's sentences as their `sentence_sets` row: a JSON array of
+/// `[start, end, block]`, `block` null when the sentence is in none.
+pub(crate) fn encode_sentences(sentences: &[Sentence]) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(sentences.len() * 16 + 2);
+    out.push(b'[');
+    for (i, s) in sentences.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        push_decimal(&mut out, s.span.start as u64);
+        out.push(b',');
+        push_decimal(&mut out, s.span.end as u64);
+        out.push(b',');
+        match s.block {
+            Some(b) => push_decimal(&mut out, b as u64),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.push(b']');
+    }
+    out.push(b']');
+    // Only ASCII digits and punctuation were written, so this takes the
+    // buffer as it is, without a copy.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// A mention kind already encoded, with its index in the kinds list and in
+/// the counts by tag.
+type KnownKind<'a> = (&'a MentionKind, (usize, usize));
+
+/// The indexes (in the kinds list, in the counts by tag) of the kind whose
+/// JSON is `json`, appending it to `out` and to `counts` when new.
+fn encode_kind(
+    json: &[u8],
+    seen: &mut FastMap<Vec<u8>, (usize, usize)>,
+    out: &mut Vec<u8>,
+    counts: &mut Vec<(String, u64)>,
+) -> (usize, usize) {
+    if let Some(&kc) = seen.get(json) {
+        return kc;
+    }
+    let k = seen.len();
+    if k > 0 {
+        out.push(b',');
+    }
+    out.extend_from_slice(json);
+    let tag = kind_tag(std::str::from_utf8(json).unwrap_or(""));
+    let c = match counts.iter().position(|(t, _)| t == tag) {
+        Some(c) => c,
+        None => {
+            counts.push((tag.to_string(), 0));
+            counts.len() - 1
+        }
+    };
+    seen.insert(json.to_vec(), (k, c));
+    (k, c)
+}
+
+/// A hash map with foldhash's fast hasher: its keys are the kinds and
+/// surface texts of one document's mentions, hashed once per mention, where
+/// SipHash cost a few percent of the store's time. The seed is random per
+/// process, so a crafted document cannot aim at collisions in advance.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Appends `n` in decimal, as `Display` would, without the `fmt` machinery.
+fn push_decimal(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// The `type` tag of a serialised mention's kind (`date`, `polity`, ...).
@@ -338,12 +438,12 @@ pub(crate) fn mention_kind(json: &str) -> &str {
 pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
     let id = item.id.as_str();
     let ctx = |what: &str| format!("document {id} ({}): {what}", item.path);
+    // Cached statements throughout: parsing them again for every document
+    // was a visible share of a small document's cost.
     let existing: Option<(i64, Option<String>)> = tx
-        .query_row(
-            "SELECT key, superseded_by FROM documents WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT key, superseded_by FROM documents WHERE id = ?1")
+        .ctx(|| ctx("look up"))?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()
         .ctx(|| ctx("look up"))?;
     match existing {
@@ -359,29 +459,30 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO documents (id, path, title, format, bytes, encoding, text_len, source_map,
              warnings, ingested_at, superseded_by, n_blocks, n_annotations, n_sentences,
              n_mentions, n_claims)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?11, ?12, ?13, ?14, ?15)",
-        params![
-            id,
-            item.path,
-            doc.title,
-            doc.format.as_str(),
-            i64::try_from(item.bytes_len).unwrap_or(i64::MAX),
-            doc.encoding,
-            to_i64(doc.text.len()),
-            to_json(&doc.map, id, "source map")?,
-            to_json(&doc.warnings, id, "warnings")?,
-            now,
-            to_i64(doc.blocks.len()),
-            to_i64(doc.annotations.len()),
-            to_i64(item.sentences.len()),
-            to_i64(item.mentions.len()),
-            to_i64(item.claims.len()),
-        ],
     )
+    .ctx(|| ctx("insert"))?
+    .execute(params![
+        id,
+        item.path,
+        doc.title,
+        doc.format.as_str(),
+        i64::try_from(item.bytes_len).unwrap_or(i64::MAX),
+        doc.encoding,
+        to_i64(doc.text.len()),
+        to_json(&doc.map, id, "source map")?,
+        to_json(&doc.warnings, id, "warnings")?,
+        now,
+        to_i64(doc.blocks.len()),
+        to_i64(doc.annotations.len()),
+        to_i64(item.sentences.len()),
+        to_i64(item.mentions.len()),
+        to_i64(item.claims.len()),
+    ])
     .ctx(|| ctx("insert"))?;
     let key = tx.last_insert_rowid();
     {
@@ -410,52 +511,23 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
     };
 
     insert_blocks(tx, id, key, doc)?;
-    {
-        let mut st = tx
-            .prepare_cached(
-                "INSERT INTO annotations (doc, idx, kind, span_start, span_end, data)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
+    if !doc.annotations.is_empty() {
+        // One row for all of them: see schema version 4.
+        tx.prepare_cached("INSERT INTO annotation_sets (doc, data) VALUES (?1, ?2)")
+            .ctx(|| ctx("insert annotations"))?
+            .execute(params![key, to_json(&doc.annotations, id, "annotations")?])
             .ctx(|| ctx("insert annotations"))?;
-        for (i, a) in doc.annotations.iter().enumerate() {
-            let v = serde_json::to_value(a).map_err(|source| StoreError::Json {
-                doc: id.to_string(),
-                action: "encode",
-                what: "annotation",
-                source,
-            })?;
-            st.execute(params![
-                key,
-                to_i64(i),
-                tag(&v, "kind"),
-                to_i64(a.span.start),
-                to_i64(a.span.end),
-                v.to_string()
-            ])
-            .ctx(|| ctx("insert annotation"))?;
-        }
     }
-    {
-        let mut st = tx
-            .prepare_cached(
-                "INSERT INTO sentences (doc, idx, span_start, span_end, block)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )
+    if !item.sentences.is_empty() {
+        // One row for all of them: see schema version 4.
+        tx.prepare_cached("INSERT INTO sentence_sets (doc, data) VALUES (?1, ?2)")
+            .ctx(|| ctx("insert sentences"))?
+            .execute(params![key, encode_sentences(&item.sentences)])
             .ctx(|| ctx("insert sentences"))?;
-        for (i, s) in item.sentences.iter().enumerate() {
-            st.execute(params![
-                key,
-                to_i64(i),
-                to_i64(s.span.start),
-                to_i64(s.span.end),
-                s.block.map(to_i64)
-            ])
-            .ctx(|| ctx("insert sentence"))?;
-        }
     }
     if !item.mentions.is_empty() {
         // One row for all of them: see schema version 3.
-        let (data, kinds) = encode_mentions(&item.mentions, id)?;
+        let (data, kinds) = encode_mentions(&item.mentions, &doc.text, id)?;
         tx.prepare_cached("INSERT INTO mention_sets (doc, data, kinds) VALUES (?1, ?2, ?3)")
             .ctx(|| ctx("insert mentions"))?
             .execute(params![key, data, kinds])
@@ -534,7 +606,14 @@ fn insert_claims(tx: &Connection, id: &str, key: i64, claims: &[Claim]) -> Resul
             to_i64(i),
             c.subject,
             c.predicate,
-            c.value.to_string(),
+            // Straight into a buffer: `Value`'s `Display` goes through `fmt`
+            // and costs twice as much for the same compact JSON.
+            serde_json::to_string(&c.value).map_err(|source| StoreError::Json {
+                doc: id.to_string(),
+                action: "encode",
+                what: "claim value",
+                source,
+            })?,
             c.valid_time,
             to_i64(c.source.sentence.start),
             to_i64(c.source.sentence.end),
@@ -761,7 +840,10 @@ pub(crate) fn document(c: &Connection, id: &str) -> Result<Option<StoredDoc>> {
     let map: SourceMap = from_json(&map, id, "source map")?;
     let warnings: Vec<String> = from_json(&warnings, id, "warnings")?;
     let blocks = blocks(&tx, id, key)?;
-    let annotations: Vec<Annotation> = json_rows(&tx, "annotations", id, key, "annotation")?;
+    let annotations: Vec<Annotation> = match set_row(&tx, "annotation_sets", id, key)? {
+        Some(data) => from_json(&data, id, "annotations")?,
+        None => Vec::new(),
+    };
     let sentences = sentences_of(&tx, id, key)?;
     let mentions = mentions_of(&tx, id, key)?;
     let claims = claims_of(&tx, key)?;
@@ -785,26 +867,17 @@ pub(crate) fn document(c: &Connection, id: &str) -> Result<Option<StoredDoc>> {
     }))
 }
 
-/// Reads the `data` JSON column of a per-document table, in index order.
-fn json_rows<T: serde::de::DeserializeOwned>(
-    c: &Connection,
-    table: &str,
-    id: &str,
-    key: i64,
-    what: &'static str,
-) -> Result<Vec<T>> {
+/// The `data` column of a document's row in one of the tables that hold
+/// all of a document's rows of a kind in one (`mention_sets`,
+/// `sentence_sets`, `annotation_sets`); `None` when it has none. The table
+/// name is a constant of this crate, never input.
+fn set_row(c: &Connection, table: &str, id: &str, key: i64) -> Result<Option<String>> {
     let ctx = || format!("document {id}: read {table}");
-    let mut st = c
-        .prepare_cached(&format!(
-            "SELECT data FROM {table} WHERE doc = ?1 ORDER BY idx"
-        ))
-        .ctx(ctx)?;
-    let rows = st.query_map([key], |r| r.get::<_, String>(0)).ctx(ctx)?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.push(from_json(&row.ctx(ctx)?, id, what)?);
-    }
-    Ok(out)
+    c.prepare_cached(&format!("SELECT data FROM {table} WHERE doc = ?1"))
+        .ctx(ctx)?
+        .query_row([key], |r| r.get(0))
+        .optional()
+        .ctx(ctx)
 }
 
 /// A document's blocks: the kind's JSON when stored, else just its name.
@@ -858,31 +931,21 @@ pub(crate) fn sentences(c: &Connection, id: &str) -> Result<Vec<Sentence>> {
     }
 }
 
+/// A document's sentences, from its one `sentence_sets` row (none when the
+/// document has no sentences).
 fn sentences_of(c: &Connection, id: &str, key: i64) -> Result<Vec<Sentence>> {
-    let ctx = || format!("document {id}: read sentences");
-    let mut st = c
-        .prepare_cached(
-            "SELECT span_start, span_end, block FROM sentences WHERE doc = ?1 ORDER BY idx",
-        )
-        .ctx(ctx)?;
-    let rows = st
-        .query_map([key], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, Option<i64>>(2)?,
-            ))
+    let Some(data) = set_row(c, "sentence_sets", id, key)? else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(i64, i64, Option<i64>)> = from_json(&data, id, "sentences")?;
+    rows.into_iter()
+        .map(|(s, e, b)| {
+            Ok(Sentence {
+                span: span(s, e, id)?,
+                block: b.map(|b| to_usize(b, id, "sentence block")).transpose()?,
+            })
         })
-        .ctx(ctx)?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (s, e, b) = row.ctx(ctx)?;
-        out.push(Sentence {
-            span: span(s, e, id)?,
-            block: b.map(|b| to_usize(b, id, "sentence block")).transpose()?,
-        });
-    }
-    Ok(out)
+        .collect()
 }
 
 pub(crate) fn mentions(c: &Connection, id: &str) -> Result<Vec<Mention>> {
@@ -1126,8 +1189,16 @@ pub(crate) fn consistency_problems(c: &Connection) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for (table, column, count) in [
         ("blocks", "n_blocks", "count(*)"),
-        ("annotations", "n_annotations", "count(*)"),
-        ("sentences", "n_sentences", "count(*)"),
+        (
+            "annotations",
+            "n_annotations",
+            "coalesce(sum(json_array_length(t.data)), 0)",
+        ),
+        (
+            "sentences",
+            "n_sentences",
+            "coalesce(sum(json_array_length(t.data)), 0)",
+        ),
         (
             "mentions",
             "n_mentions",
@@ -1135,11 +1206,13 @@ pub(crate) fn consistency_problems(c: &Connection) -> Result<Vec<String>> {
         ),
         ("claims", "n_claims", "count(*)"),
     ] {
-        // A document's mentions are one row holding an array.
-        let from = if table == "mentions" {
-            "mention_sets"
-        } else {
-            table
+        // A document's mentions, sentences and annotations are one row
+        // holding an array.
+        let from = match table {
+            "mentions" => "mention_sets",
+            "sentences" => "sentence_sets",
+            "annotations" => "annotation_sets",
+            _ => table,
         };
         // Table and column names are the constants above, never input.
         let mut st = tx

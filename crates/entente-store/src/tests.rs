@@ -179,7 +179,7 @@ fn missing_derived_rows_are_reported() {
     assert!(store.consistency_problems().unwrap().is_empty());
     match &store.backend {
         Backend::Sqlite(c) => {
-            c.execute("DELETE FROM sentences", []).unwrap();
+            c.execute("DELETE FROM sentence_sets", []).unwrap();
         }
     }
     let problems = store.consistency_problems().unwrap();
@@ -552,4 +552,198 @@ fn kind_tags_are_read_from_both_forms() {
         sqlite::kind_tag(r#"{"type":"polity","id":"FRA"}"#),
         "polity"
     );
+}
+
+#[test]
+fn a_version_3_database_has_its_sentence_rows_folded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.db");
+    let mut it = item("dddd", "v3.txt", "Envoys met at Ostend. The pact held.");
+    // A second sentence outside any block, to carry a null through.
+    it.sentences.push(Sentence {
+        span: Span::new(it.doc.text.len() - 14, it.doc.text.len()),
+        block: None,
+    });
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for m in &schema::MIGRATIONS[..3] {
+            conn.execute_batch(m).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.execute(
+            "INSERT INTO documents (id, path, title, format, bytes, encoding, text_len,
+                 source_map, warnings, ingested_at, n_blocks, n_annotations, n_sentences,
+                 n_mentions, n_claims)
+             VALUES ('dddd', 'v3.txt', NULL, 'text', 10, NULL, ?1, ?2, '[]', 0, 1, 1, 2, 0, 1)",
+            params![
+                it.doc.text.len() as i64,
+                serde_json::to_string(&it.doc.map).unwrap()
+            ],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO texts (doc, chunk, text) VALUES (1, 0, ?1)",
+            [&it.doc.text],
+        )
+        .unwrap();
+        let body = it.doc.blocks[2].span;
+        conn.execute(
+            "INSERT INTO blocks (doc, idx, kind, span_start, span_end, section, data)
+             VALUES (1, 0, 'paragraph', ?1, ?2, NULL, NULL)",
+            params![body.start as i64, body.end as i64],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO blocks_fts (rowid, text) VALUES (?1, ?2)",
+            params![1i64 << 32, body.slice(&it.doc.text)],
+        )
+        .unwrap();
+        for (i, s) in it.sentences.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO sentences (doc, idx, span_start, span_end, block)
+                 VALUES (1, ?1, ?2, ?3, ?4)",
+                params![
+                    i as i64,
+                    s.span.start as i64,
+                    s.span.end as i64,
+                    s.block.map(|b| b as i64)
+                ],
+            )
+            .unwrap();
+        }
+        let a = &it.doc.annotations[0];
+        conn.execute(
+            "INSERT INTO annotations (doc, idx, kind, span_start, span_end, data)
+             VALUES (1, 0, 'date', ?1, ?2, ?3)",
+            params![
+                a.span.start as i64,
+                a.span.end as i64,
+                serde_json::to_value(a).unwrap().to_string()
+            ],
+        )
+        .unwrap();
+        let c = &it.claims[0];
+        conn.execute(
+            "INSERT INTO claims (doc, idx, subject, predicate, value, valid_time,
+                 sentence_start, sentence_end, evidence_start, evidence_end, rule, confidence)
+             VALUES (1, 0, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                c.subject,
+                c.predicate,
+                c.value.to_string(),
+                c.valid_time,
+                c.source.sentence.start as i64,
+                c.source.sentence.end as i64,
+                c.source.evidence.start as i64,
+                c.source.evidence.end as i64,
+                c.rule,
+                f64::from(c.confidence)
+            ],
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(store.sentences("dddd").unwrap(), it.sentences);
+    assert_eq!(store.claims("dddd").unwrap(), it.claims);
+    let back = store.document("dddd").unwrap().unwrap();
+    assert_eq!(back.doc.annotations, it.doc.annotations);
+    assert_eq!(back.sentences, it.sentences);
+    assert!(store.consistency_problems().unwrap().is_empty());
+    assert_eq!(
+        store.claim_predicate_counts().unwrap(),
+        [("signed".to_string(), 1)]
+    );
+    // Phrase queries need the positions the index keeps.
+    assert_eq!(store.search("\"met at Ostend\"", 10).unwrap().len(), 1);
+    assert!(store.search("\"Ostend met\"", 10).unwrap().is_empty());
+    let (tables, merge): (i64, i64) = match &store.backend {
+        Backend::Sqlite(c) => (
+            c.query_row(
+                "SELECT count(*) FROM sqlite_schema
+                 WHERE name IN ('sentences', 'annotations', 'claims_predicate')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap(),
+            c.query_row(
+                "SELECT v FROM blocks_fts_config WHERE k = 'automerge'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap(),
+        ),
+    };
+    assert_eq!((tables, merge), (0, 16));
+    // The upgraded store takes new documents as a fresh one does.
+    let next = item("eeee", "w.txt", "Delegates signed at Ostend.");
+    assert_eq!(store.ingest(&next).unwrap(), Outcome::New);
+    assert_eq!(store.sentences("eeee").unwrap(), next.sentences);
+    assert_eq!(store.search("Ostend", 10).unwrap().len(), 2);
+    assert!(store.consistency_problems().unwrap().is_empty());
+}
+
+#[test]
+fn sentences_are_one_row_per_document_and_round_trip() {
+    let mut store = Store::memory().unwrap();
+    let mut it = item("ffff", "s.txt", "One. Two.");
+    it.sentences = vec![
+        Sentence {
+            span: Span::new(0, 4),
+            block: Some(0),
+        },
+        Sentence {
+            span: Span::new(5, 9),
+            block: None,
+        },
+    ];
+    store.ingest(&it).unwrap();
+    assert_eq!(store.sentences("ffff").unwrap(), it.sentences);
+    assert_eq!(
+        store.document("ffff").unwrap().unwrap().sentences,
+        it.sentences
+    );
+    assert_eq!(
+        sqlite::encode_sentences(&it.sentences),
+        "[[0,4,0],[5,9,null]]"
+    );
+    let rows: i64 = match &store.backend {
+        Backend::Sqlite(c) => c
+            .query_row("SELECT count(*) FROM sentence_sets", [], |r| r.get(0))
+            .unwrap(),
+    };
+    assert_eq!(rows, 1);
+    // A document without sentences has no row, and reads back empty.
+    let mut bare = item("gggg", "t.txt", "Three.");
+    bare.sentences.clear();
+    store.ingest(&bare).unwrap();
+    assert!(store.sentences("gggg").unwrap().is_empty());
+    assert!(store.consistency_problems().unwrap().is_empty());
+}
+
+#[test]
+fn mention_rows_are_the_same_whatever_repeats() {
+    // The fast path (a kind met before under the same text) must write
+    // what serialising every kind writes: repeated kinds under one text,
+    // one kind under two texts, and two kinds under one text.
+    let it = item("hhhh", "m.txt", "Tarragona and Reus; Tarragona, Reus.");
+    let a = place_mention(&it, "Tarragona", 0.9);
+    let b = place_mention(&it, "Reus", 0.5);
+    let mut a2 = a.clone();
+    a2.span = Span::new(a.span.start + 20, a.span.end + 20);
+    let mut b_as_a = b.clone();
+    b_as_a.kind = a.kind.clone();
+    let mut a_other = a.clone();
+    a_other.kind = b.kind.clone();
+    let mentions = vec![a.clone(), b.clone(), a2, b_as_a, a_other, a];
+    let (data, kinds) = sqlite::encode_mentions(&mentions, &it.doc.text, "hhhh").unwrap();
+    let (slow, slow_kinds) = sqlite::encode_mentions(&mentions, "", "hhhh").unwrap();
+    assert_eq!(
+        (data.as_str(), kinds.as_str()),
+        (slow.as_str(), slow_kinds.as_str())
+    );
+    let set: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(set["kinds"].as_array().unwrap().len(), 2);
+    assert_eq!(set["mentions"].as_array().unwrap().len(), 6);
+    assert_eq!(kinds, r#"{"place":6}"#);
 }
