@@ -110,30 +110,38 @@ fn find_units(text: &str, units: &[Unit]) -> Vec<Mention> {
     };
     let t = &*TABLES;
     let mut atoms = Vec::new();
+    // One block's atoms before intervals are joined; reused from block to
+    // block so that a block costs no allocation.
+    let mut block = Vec::new();
     for (i, unit) in units.iter().enumerate() {
         let Some(hay) = text.get(unit.span.start..unit.span.end) else {
             continue;
         };
-        let first = atoms.len();
-        scan(re, t, hay, unit.span.start, i, &mut atoms);
-        join_intervals(t, text, unit.span.start, &mut atoms, first);
+        block.clear();
+        scan(re, t, hay, unit.span.start, i, &mut block);
+        if !block.is_empty() {
+            join_intervals(t, text, unit.span.start, &mut block, &mut atoms);
+        }
     }
     infer_years(text, units, &mut atoms);
-    atoms
-        .into_iter()
-        .filter_map(|a| {
-            let edtf = a.value.edtf(a.approx, a.approx_end)?;
-            Some(Mention {
-                span: Span::new(a.start, a.end),
-                confidence: a.confidence(),
-                kind: MentionKind::Date(DateMention {
-                    edtf,
-                    qualifier: a.qualifier,
-                    inferred: a.inferred,
-                }),
-            })
-        })
-        .collect()
+    // Sized up front: collecting a filtered iterator grew the vector by
+    // doubling, and the reallocations cost more than the mentions' strings.
+    let mut mentions = Vec::with_capacity(atoms.len());
+    for a in atoms {
+        let Some(edtf) = a.value.edtf(a.approx, a.approx_end) else {
+            continue;
+        };
+        mentions.push(Mention {
+            span: Span::new(a.start, a.end),
+            confidence: a.confidence(),
+            kind: MentionKind::Date(DateMention {
+                edtf,
+                qualifier: a.qualifier,
+                inferred: a.inferred,
+            }),
+        });
+    }
+    mentions
 }
 
 /// What an atom denotes before intervals and context are applied.
@@ -232,12 +240,23 @@ struct Tables {
     approx: Vec<String>,
     /// (lowercase form, value)
     qualifiers: Vec<(String, String)>,
-    not_after: Vec<String>,
-    not_before: Vec<String>,
-    year_before: Vec<String>,
-    range: Vec<String>,
-    pair: Vec<String>,
-    open: Vec<String>,
+    not_after: Words,
+    not_before: Words,
+    year_before: Words,
+    range: Words,
+    pair: Words,
+    open: Words,
+    /// The words a date may carry before its first digit.
+    lead: LeadWords,
+    /// Month forms that no approximation or qualifier form begins (in any
+    /// case), so that a match starting at one starts with the month: see
+    /// [`predict`].
+    clean_months: crate::gazetteer::FxSet<String>,
+    /// The data allow [`predict`]: no month form holds a space, and no
+    /// modifier or connector form starts with a digit, a comma or a space.
+    predict_ok: bool,
+    /// The byte length of the longest month form.
+    month_len: usize,
 }
 
 /// The English month names, capitalised, January first: for code that
@@ -324,12 +343,16 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
         eras,
         approx: Vec::new(),
         qualifiers: Vec::new(),
-        not_after: Vec::new(),
-        not_before: Vec::new(),
-        year_before: Vec::new(),
-        range: Vec::new(),
-        pair: Vec::new(),
-        open: Vec::new(),
+        not_after: Words::default(),
+        not_before: Words::default(),
+        year_before: Words::default(),
+        range: Words::default(),
+        pair: Words::default(),
+        open: Words::default(),
+        lead: LeadWords::new(std::iter::empty()),
+        clean_months: Default::default(),
+        predict_ok: false,
+        month_len: 0,
     };
     for r in rows(MODIFIERS_TSV) {
         let (Some(form), Some(kind)) = (r.first(), r.get(1)) else {
@@ -360,8 +383,263 @@ static TABLES: LazyLock<Tables> = LazyLock::new(|| {
             _ => {}
         }
     }
+    let modifiers: Vec<String> = t
+        .approx
+        .iter()
+        .chain(t.qualifiers.iter().map(|(f, _)| f))
+        .map(|f| f.to_lowercase())
+        .collect();
+    t.clean_months = t
+        .month_forms
+        .keys()
+        .filter(|m| {
+            // Either way round: "mid" would begin "midsummer", and a
+            // modifier of several words could begin with a month.
+            let m = m.to_lowercase();
+            !modifiers
+                .iter()
+                .any(|f| m.starts_with(f.as_str()) || f.starts_with(m.as_str()))
+        })
+        .cloned()
+        .collect();
+    let bad_start = |f: &String| {
+        f.chars()
+            .next()
+            .is_none_or(|c| c.is_ascii_digit() || c == ',' || c.is_whitespace())
+    };
+    t.predict_ok = !t
+        .month_forms
+        .keys()
+        .any(|m| m.contains(char::is_whitespace))
+        && !modifiers.iter().any(bad_start)
+        && !t.range.iter().chain(t.pair.iter()).any(bad_start);
+    t.month_len = t.month_forms.keys().map(String::len).max().unwrap_or(0);
+    t.lead = LeadWords::new(
+        t.month_forms
+            .keys()
+            .map(String::as_str)
+            .chain(t.approx.iter().map(String::as_str))
+            .chain(t.qualifiers.iter().map(|(f, _)| f.as_str()))
+            .chain(
+                t.eras
+                    .iter()
+                    .flat_map(|e| e.romanised.iter().map(String::as_str)),
+            ),
+    );
     t
 });
+
+#[cfg(test)]
+thread_local! {
+    /// Set by tests to run the plain regex-and-captures path, against which
+    /// the shortcuts are checked.
+    static REFERENCE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the shortcuts may run: the walk back from a digit, the shapes
+/// read without the automaton, the ASCII paths and the vector search. They
+/// give the same mentions as the regex path; tests turn them off to check.
+#[inline]
+fn shortcuts() -> bool {
+    #[cfg(test)]
+    if REFERENCE.with(std::cell::Cell::get) {
+        return false;
+    }
+    true
+}
+
+/// What a word of [`LeadWords`] can do in a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lead {
+    /// No word ends here.
+    None,
+    /// A match may start at this word (a month, "around", "early", "the").
+    Opens,
+    /// The word only continues a match that started before it: the atom
+    /// pattern's "in" and "of" ("early in 1907", "July of 1815").
+    Inner,
+}
+
+/// The words that may stand in a date before its first digit (the atom
+/// pattern's month names, approximation and qualifier words, romanised
+/// eras, "the", "in" and "of"), as a trie of their ASCII letters spelled
+/// backwards in lower case.
+///
+/// Why: the atom regex searches from up to [`LOOK_BACK`] bytes before a
+/// digit, since a date may start with words ("some time around the
+/// beginning of"). Walking back from the digit word by word through this
+/// trie usually shows in a step or two that no match can start before the
+/// digit, so the regex can start there, or not run at all for a bare year.
+/// Matching ignores ASCII case and accepts any suffix of a word (the regex
+/// has no word boundaries either), so it errs only towards "maybe".
+#[derive(Debug)]
+struct LeadWords {
+    /// Per node, the child for each letter `a..=z` (0: none; the root is 0
+    /// and never a child).
+    next: Vec<[u16; 26]>,
+    /// Per node, whether a word ends there and of what kind.
+    kind: Vec<Lead>,
+    /// ASCII bytes a match may hold between or inside its words before
+    /// the first digit: whitespace, `,` `-` `.`, and any other non-letter
+    /// of the forms.
+    sep: [bool; 128],
+    /// A form starts with a non-letter, so a match might start at a
+    /// separator: the walk then always answers `start`.
+    off: bool,
+}
+
+impl LeadWords {
+    fn new<'a>(forms: impl IntoIterator<Item = &'a str>) -> LeadWords {
+        let mut w = LeadWords {
+            next: vec![[0; 26]],
+            kind: vec![Lead::None],
+            sep: [false; 128],
+            off: false,
+        };
+        for b in [b'\t', b'\n', 0x0B, 0x0C, b'\r', b' ', b',', b'-', b'.'] {
+            w.sep[usize::from(b)] = true;
+        }
+        // The pattern's own words: "[Tt]he" opens an atom ("the 1850s"),
+        // "in" and "of" follow a qualifier or a month.
+        w.insert("the", Lead::Opens);
+        w.insert("in", Lead::Inner);
+        w.insert("of", Lead::Inner);
+        for form in forms {
+            w.off |= form
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii() && !b.is_ascii_alphabetic());
+            for b in form
+                .bytes()
+                .filter(|b| b.is_ascii() && !b.is_ascii_alphabetic())
+            {
+                w.sep[usize::from(b)] = true;
+            }
+            // Letters between ASCII non-letters are words. A word with a
+            // non-ASCII letter ("début") needs no entry: the walk gives up
+            // when it meets a non-ASCII byte.
+            // A match can start only at a form's first word ("middle" of
+            // "middle of"); its other words only continue one.
+            let mut kind = Lead::Opens;
+            for part in form.split(|c: char| c.is_ascii() && !c.is_ascii_alphabetic()) {
+                if part.is_empty() {
+                    continue;
+                }
+                if part.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    w.insert(part, kind);
+                }
+                kind = Lead::Inner;
+            }
+        }
+        w
+    }
+
+    fn insert(&mut self, word: &str, kind: Lead) {
+        if word.is_empty() {
+            return;
+        }
+        let mut node = 0;
+        for b in word.bytes().rev() {
+            let i = usize::from(b.to_ascii_lowercase().wrapping_sub(b'a'));
+            let Some(&child) = self.next.get(node).and_then(|n| n.get(i)) else {
+                return;
+            };
+            node = if child != 0 {
+                usize::from(child)
+            } else {
+                let Ok(id) = u16::try_from(self.next.len()) else {
+                    return;
+                };
+                self.next.push([0; 26]);
+                self.kind.push(Lead::None);
+                if let Some(slot) = self.next.get_mut(node).and_then(|n| n.get_mut(i)) {
+                    *slot = id;
+                }
+                usize::from(id)
+            };
+        }
+        if let Some(k) = self.kind.get_mut(node) {
+            // A word the data lists as opening stays opening.
+            if *k != Lead::Opens {
+                *k = kind;
+            }
+        }
+    }
+
+    fn child(&self, node: usize, letter: u8) -> Option<usize> {
+        let i = usize::from(letter.to_ascii_lowercase().wrapping_sub(b'a'));
+        match self.next.get(node)?.get(i) {
+            Some(&c) if c != 0 => Some(usize::from(c)),
+            _ => None,
+        }
+    }
+
+    /// The earliest byte at which a match of the atom regex that covers
+    /// `first` (the first digit of a run) can start, when the search may
+    /// start at `start` and no digit lies in `b[start..first]`. Every
+    /// match holds a digit, so a match starting before `first` covers it
+    /// and, before it, only words of this trie and separators.
+    fn earliest_start(&self, b: &[u8], start: usize, first: usize) -> usize {
+        if self.off || self.next.len() < 2 {
+            return start;
+        }
+        let mut earliest = first;
+        let mut at = first;
+        loop {
+            let mut q = at;
+            while q > start && b.get(q - 1).is_some_and(|&c| self.is_sep(c)) {
+                q -= 1;
+            }
+            // Matches never start with a separator.
+            let Some(&c) = b.get(q.wrapping_sub(1)).filter(|_| q > start) else {
+                return earliest;
+            };
+            if !c.is_ascii() {
+                // Non-ASCII space, letter or dash: let the regex decide.
+                return start;
+            }
+            if !c.is_ascii_alphabetic() {
+                return earliest;
+            }
+            let mut l = q;
+            while l > start && b.get(l - 1).is_some_and(u8::is_ascii_alphabetic) {
+                l -= 1;
+            }
+            if l > start && b.get(l - 1).is_some_and(|c| !c.is_ascii()) {
+                return start;
+            }
+            // Every word of the trie that ends the run: a match may start
+            // at an opening one; only one that is the whole run lets a
+            // match reach further back (words are separated).
+            let mut node = 0;
+            let mut k = q;
+            let mut whole = false;
+            while k > l {
+                let Some(n) = b.get(k - 1).and_then(|&c| self.child(node, c)) else {
+                    break;
+                };
+                node = n;
+                k -= 1;
+                match self.kind.get(node) {
+                    Some(Lead::Opens) => {
+                        earliest = k;
+                        whole = k == l;
+                    }
+                    Some(Lead::Inner) => whole = k == l,
+                    _ => {}
+                }
+            }
+            if !whole {
+                return earliest;
+            }
+            at = l;
+        }
+    }
+
+    fn is_sep(&self, c: u8) -> bool {
+        self.sep.get(usize::from(c)).copied().unwrap_or(false)
+    }
+}
 
 /// An alternation of literal forms, longest first so that the leftmost-first
 /// regex prefers "September" to "Sep".
@@ -432,7 +710,7 @@ static ATOM: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let sep_forms: Vec<&str> = t
         .range
         .iter()
-        .chain(&t.pair)
+        .chain(t.pair.iter())
         .map(String::as_str)
         .filter(|f| *f != "/")
         .collect();
@@ -491,8 +769,36 @@ fn char_after(hay: &str, at: usize) -> Option<char> {
     hay.get(at..).and_then(|s| s.chars().next())
 }
 
+/// Unicode white space in ASCII (`char::is_whitespace` on a byte below 0x80).
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
 /// The word just before `at` (skipping spaces), with its trailing period.
 fn word_before(hay: &str, at: usize) -> &str {
+    // In ASCII text bytes are characters: no decoding. Any other byte on
+    // the way might be a space or a letter, so the general code decides.
+    let b = hay.as_bytes();
+    if shortcuts() && at <= b.len() && hay.is_char_boundary(at) {
+        let mut end = at;
+        while end > 0 && b.get(end - 1).is_some_and(|&c| ascii_space(c)) {
+            end -= 1;
+        }
+        let mut start = end;
+        while start > 0
+            && b.get(start - 1)
+                .is_some_and(|&c| c.is_ascii() && !ascii_space(c) && c != b'(')
+        {
+            start -= 1;
+        }
+        if start == 0 || b.get(start - 1).is_some_and(u8::is_ascii) {
+            return hay.get(start..end).unwrap_or("");
+        }
+    }
+    word_before_slow(hay, at)
+}
+
+fn word_before_slow(hay: &str, at: usize) -> &str {
     let s = hay.get(..at).unwrap_or("").trim_end();
     let start = s
         .char_indices()
@@ -505,6 +811,25 @@ fn word_before(hay: &str, at: usize) -> &str {
 /// The word just after `at` (skipping spaces), its leading letters only
 /// ("km" of "km2").
 fn word_after(hay: &str, at: usize) -> &str {
+    // The ASCII path of `word_before`, forwards.
+    let b = hay.as_bytes();
+    if shortcuts() && at <= b.len() && hay.is_char_boundary(at) {
+        let mut start = at;
+        while b.get(start).is_some_and(|&c| ascii_space(c)) {
+            start += 1;
+        }
+        let mut end = start;
+        while b.get(end).is_some_and(u8::is_ascii_alphabetic) {
+            end += 1;
+        }
+        if b.get(end).is_none_or(u8::is_ascii) {
+            return hay.get(start..end).unwrap_or("");
+        }
+    }
+    word_after_slow(hay, at)
+}
+
+fn word_after_slow(hay: &str, at: usize) -> &str {
     let s = hay.get(at..).unwrap_or("").trim_start();
     let end = s
         .char_indices()
@@ -515,6 +840,67 @@ fn word_after(hay: &str, at: usize) -> &str {
 
 /// Is the match at `hay[start..end]` glued to a neighbouring word or number?
 fn glued(hay: &str, start: usize, end: usize) -> bool {
+    match glued_ascii(hay.as_bytes(), start, end) {
+        Some(g) if shortcuts() => g,
+        _ => glued_slow(hay, start, end),
+    }
+}
+
+/// [`glued_slow`] when every byte it looks at is ASCII (bytes are then
+/// characters and every position a boundary); `None` otherwise.
+fn glued_ascii(b: &[u8], start: usize, end: usize) -> Option<bool> {
+    if start >= end || end > b.len() {
+        return None;
+    }
+    let at = |i: Option<usize>| -> Option<Option<u8>> {
+        match i.and_then(|i| b.get(i)) {
+            Some(&c) if c.is_ascii() => Some(Some(c)),
+            Some(_) => None,
+            None => Some(None),
+        }
+    };
+    let before2 = at(start.checked_sub(2))?;
+    let prev = at(start.checked_sub(1))?;
+    let first = at(Some(start))?;
+    let last = at(end.checked_sub(1))?;
+    let next = at(Some(end))?;
+    let after2 = at(end.checked_add(1))?;
+    let wordy = |c: u8| c.is_ascii_alphanumeric();
+    let digit = |c: Option<u8>| c.is_some_and(|c| c.is_ascii_digit());
+    if let (Some(prev), Some(first)) = (prev, first) {
+        if wordy(first) && wordy(prev) {
+            return Some(true);
+        }
+        if first.is_ascii_digit() {
+            // The non-ASCII currency signs take the general path.
+            if matches!(prev, b'$' | b'#' | b'+') {
+                return Some(true);
+            }
+            if matches!(prev, b',' | b'.' | b':') && digit(before2) {
+                return Some(true);
+            }
+            if matches!(prev, b'.' | b'_') && before2.is_some_and(|c| c.is_ascii_alphabetic()) {
+                return Some(true);
+            }
+        }
+        if first.is_ascii_alphabetic() && prev == b'.' {
+            return Some(true);
+        }
+    }
+    if let (Some(last), Some(next)) = (last, next) {
+        if wordy(last) && wordy(next) {
+            return Some(true);
+        }
+        if last.is_ascii_digit()
+            && (next == b'%' || (matches!(next, b',' | b'.' | b':') && digit(after2)))
+        {
+            return Some(true);
+        }
+    }
+    Some(false)
+}
+
+fn glued_slow(hay: &str, start: usize, end: usize) -> bool {
     let first = char_after(hay, start);
     let last = char_before(hay, end);
     if let (Some(prev), Some(first)) = (char_before(hay, start), first) {
@@ -753,24 +1139,40 @@ fn read(t: &Tables, c: &Captures<'_>, hay: &str) -> Read {
     Read::Retry
 }
 
-/// Reads the commonest full shapes without the capture engine: "June 10,
-/// 1907", "10 June 1907", "May 1907", "October, 1820". Gives the same result
-/// as [`read`] would, or `None` for any other shape (which [`read`] handles).
+/// Reads the commonest shapes without the capture engine: "June 10, 1907",
+/// "10 June 1907", "May 1907", "October, 1820", "June 10", "10 June",
+/// "1904–1905", "1618-48", "the 1850s". Gives the same result as [`read`]
+/// would, or `None` for any other shape (which [`read`] handles). The span
+/// is a whole match of the atom regex, which fixes the alternative each
+/// shape can come from.
 fn fast_read(t: &Tables, span: &str) -> Option<Read> {
+    if let Some(r) = fast_read_numeric(span) {
+        return Some(r);
+    }
     let mut words = span.split(' ');
     let (a, b, c) = (words.next()?, words.next()?, words.next());
     if words.next().is_some() {
         return None;
     }
-    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
-        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
-    };
     let year = |s: &str| -> Option<Result<i16, ()>> {
-        digits(s, 4..=4).then(|| s.parse().ok().filter(|&y| plausible_year(y)).ok_or(()))
+        all_digits(s, 4..=4).then(|| s.parse().ok().filter(|&y| plausible_year(y)).ok_or(()))
     };
     let day = |y: i16, m: u8, d: &str| match d.parse().ok().and_then(|d| EdtfDate::day(y, m, d)) {
         Some(x) => Read::Atom(Value::Date(x), false),
         None => Read::Skip,
+    };
+    // "June 10" or "10 June": a day waiting for its year, as `read` gives
+    // it (any day of a leap year passes).
+    let no_year = |m: u8, d: &str| match d.parse::<u8>() {
+        Ok(d) if EdtfDate::day(2000, m, d).is_some() => Read::Atom(
+            Value::NoYear {
+                month: m,
+                day: d,
+                day2: None,
+            },
+            false,
+        ),
+        _ => Read::Skip,
     };
     match c {
         // Month D, YYYY | D Month YYYY | D Month, YYYY
@@ -781,14 +1183,21 @@ fn fast_read(t: &Tables, span: &str) -> Option<Read> {
             };
             if let Some(&m) = t.month_forms.get(a) {
                 let d = b.strip_suffix(',').unwrap_or(b);
-                return digits(d, 1..=2).then(|| day(y, m, d));
+                return all_digits(d, 1..=2).then(|| day(y, m, d));
             }
             let m = *t.month_forms.get(b.strip_suffix(',').unwrap_or(b))?;
-            digits(a, 1..=2).then(|| day(y, m, a))
+            all_digits(a, 1..=2).then(|| day(y, m, a))
         }
-        // Month YYYY | Month, YYYY
+        // Month YYYY | Month, YYYY | Month D | D Month
         None => {
+            if all_digits(a, 1..=2) {
+                return Some(no_year(*t.month_forms.get(b)?, a));
+            }
             let m = *t.month_forms.get(a.strip_suffix(',').unwrap_or(a))?;
+            // The pattern has no comma between a month and its day.
+            if !a.ends_with(',') && all_digits(b, 1..=2) {
+                return Some(no_year(m, b));
+            }
             Some(match year(b)? {
                 Ok(y) => match EdtfDate::month(y, m) {
                     Some(x) => Read::Atom(Value::Date(x), false),
@@ -798,6 +1207,61 @@ fn fast_read(t: &Tables, span: &str) -> Option<Read> {
             })
         }
     }
+}
+
+/// Is `s` all ASCII digits, with a length in `n`?
+fn all_digits(s: &str, n: std::ops::RangeInclusive<usize>) -> bool {
+    n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The digit shapes of [`fast_read`]: year ranges ("1904–1905", "1904 -
+/// 1905", "1618-48") and decades ("1850s", "the 1850’s"), as [`read`] gives
+/// them; `None` for anything else.
+fn fast_read_numeric(span: &str) -> Option<Read> {
+    let plausible = |s: &str| s.parse::<i16>().ok().filter(|&y| plausible_year(y));
+    // Decades: "[Tt]he " is the alternative's own optional article.
+    let bare = span
+        .strip_prefix("the ")
+        .or_else(|| span.strip_prefix("The "))
+        .unwrap_or(span);
+    if let Some(digits) = bare
+        .strip_suffix("'s")
+        .or_else(|| bare.strip_suffix("’s"))
+        .or_else(|| bare.strip_suffix('s'))
+    {
+        if !(all_digits(digits, 4..=4) && digits.ends_with('0')) {
+            return None;
+        }
+        return Some(match plausible(digits) {
+            Some(y) => Read::Atom(Value::Date(EdtfDate::decade(y)), false),
+            None => Read::Retry,
+        });
+    }
+    let first = span.get(..4).filter(|s| all_digits(s, 4..=4))?;
+    let rest = span.get(4..)?;
+    let spaced = rest.trim_start_matches(' ');
+    let dash = ['-', '–', '—']
+        .into_iter()
+        .find_map(|d| spaced.strip_prefix(d))?;
+    let second = dash.trim_start_matches(' ');
+    let a = plausible(first);
+    let b = if all_digits(second, 4..=4) {
+        // "1904–1905", spaces allowed around the dash.
+        plausible(second)
+    } else if all_digits(second, 2..=2) && spaced.len() == rest.len() && second.len() == dash.len()
+    {
+        // "1618-48": no spaces in this shape.
+        a.zip(second.parse::<i16>().ok())
+            .map(|(a, b)| a - a % 100 + b)
+    } else {
+        return None;
+    };
+    Some(match (a, b) {
+        (Some(a), Some(b)) if a < b => {
+            Read::Atom(Value::Range(EdtfDate::year(a), EdtfDate::year(b)), false)
+        }
+        _ => Read::Retry,
+    })
 }
 
 /// A four-digit year standing alone at `hay[start..end]`, unless it is a
@@ -886,26 +1350,158 @@ fn next_trigger(bytes: &[u8], from: usize) -> Option<usize> {
     chunks.remainder().iter().position(hit).map(|p| at + p)
 }
 
+/// The bytes [`next_trigger`] looks for, as a vectorised multi-pattern
+/// searcher (Teddy, from the `aho-corasick` crate); `None` where the CPU
+/// lacks the instructions.
+static TRIGGERS: LazyLock<Option<aho_corasick::packed::Searcher>> = LazyLock::new(|| {
+    let mut b = aho_corasick::packed::Config::new().builder();
+    for d in b'0'..=b'9' {
+        b.add([d]);
+    }
+    b.add([0xE5]);
+    b.build()
+});
+
+/// [`next_trigger`] for long stretches: most of a text lies between two
+/// runs of digits, and a vector search crosses it many bytes per step.
+fn next_trigger_far(bytes: &[u8], from: usize) -> Option<usize> {
+    // Below a few vector widths the searcher's set-up (and its scalar
+    // fallback for short inputs) costs more than eight bytes at a time.
+    match TRIGGERS.as_ref() {
+        Some(s) if from + 96 <= bytes.len() => s
+            .find_in(bytes, aho_corasick::Span::from(from..bytes.len()))
+            .map(|m| m.start()),
+        _ => next_trigger(bytes, from),
+    }
+}
+
 /// Every date has an ASCII digit (or the 元 of 元年), so the regex only runs
 /// in windows around runs of digits: text without digits costs one byte scan.
 fn scan(re: &Regex, t: &Tables, hay: &str, base: usize, unit: usize, out: &mut Vec<Atom>) {
     let bytes = hay.as_bytes();
-    let digit_from = |i: usize| next_trigger(bytes, i);
+    // Digits come in runs: the byte right after one is tested first.
+    let digit_from = |i: usize| match bytes.get(i) {
+        Some(&b) if b.is_ascii_digit() || b == 0xE5 => Some(i),
+        Some(_) if shortcuts() => next_trigger_far(bytes, i),
+        Some(_) => next_trigger(bytes, i),
+        None => None,
+    };
     let mut pos = 0;
-    let mut from = 0;
-    while let Some(first) = digit_from(from) {
+    let mut next_first = digit_from(0);
+    while let Some(first) = next_first {
         let mut last = first;
-        while let Some(next) = digit_from(last + 1) {
-            if next - last > LOOK_AHEAD {
-                break;
+        // The digit that ends the run is the next window's first: keep it
+        // rather than scan the gap twice.
+        next_first = loop {
+            match digit_from(last + 1) {
+                Some(next) if next - last <= LOOK_AHEAD => last = next,
+                other => break other,
             }
-            last = next;
-        }
+        };
         let start = floor_boundary(hay, first.saturating_sub(LOOK_BACK)).max(pos);
         let end = ceil_boundary(hay, last + 1 + LOOK_AHEAD);
         pos = scan_window(re, t, hay, end, start, base, unit, out);
-        from = end.max(last + 1);
+        // The next window starts at the first digit from here on; no digit
+        // lies between `last` and `next_first`.
+        let from = end.max(last + 1);
+        if next_first.is_some_and(|n| n < from) {
+            next_first = digit_from(from);
+        }
     }
+}
+
+/// Is the atom regex's match at `at` (a digit no match can start before)
+/// the bare year there? Yes when exactly four digits stand there and
+/// nothing after them lets a longer alternative match first: no dash
+/// after spaces (ranges, ISO dates), no 年, no decade's "s".
+fn year_at(w: &[u8], at: usize) -> bool {
+    if digit_run(w, at) != 4 {
+        return false;
+    }
+    let after = at + 4;
+    if w.get(at + 3) == Some(&b'0') && matches!(w.get(after), Some(b's' | b'\'' | 0xE2)) {
+        return false;
+    }
+    let mut i = after;
+    while w.get(i).is_some_and(|&c| ascii_space(c)) {
+        i += 1;
+    }
+    // A non-ASCII byte may be a dash, a space before one, or 年.
+    w.get(i).is_none_or(|&c| c.is_ascii() && c != b'-')
+}
+
+/// How many ASCII digits start at `at`, counted up to five: the shapes
+/// read here need to know 1, 2, 3, 4 or more, and a long run of digits
+/// must not be counted again at every step.
+fn digit_run(b: &[u8], at: usize) -> usize {
+    b.get(at..).map_or(0, |r| {
+        r.iter().take(5).take_while(|c| c.is_ascii_digit()).count()
+    })
+}
+
+/// The atom regex's match at `at` in `w` (the window) for the commonest
+/// shapes, "June 1907", "June 10, 1907" and "10 June 1907", worked out
+/// without the automaton; `None` when the text has another shape.
+///
+/// Why it is the regex's match: a month (a form no modifier begins) or a
+/// one- or two-digit day the pattern's `[0-3]?[0-9]` takes whole can only
+/// begin the month-first or day-first alternative, every earlier
+/// alternative needs four digits or a modifier there, and the month
+/// alternation tries longer forms first, none of which fits before the
+/// space. The optional parts of the pattern (ordinal, "of", a second day
+/// after a connector) need letters or digits where these shapes have a
+/// space, a comma or a year. Leftmost-first search from `at` then returns
+/// this match, as nothing can start earlier.
+fn predict(t: &Tables, w: &[u8], at: usize) -> Option<(usize, usize)> {
+    if !t.predict_ok {
+        return None;
+    }
+    let day_ok = |s: usize, n: usize| {
+        n == 1 || (n == 2 && w.get(s).is_some_and(|c| (b'0'..=b'3').contains(c)))
+    };
+    // A word up to the next space, no longer than the longest month form
+    // (a text without spaces must not be read to its end at every digit).
+    let token = |s: usize| -> Option<(&str, usize)> {
+        let n = w
+            .get(s..)?
+            .iter()
+            .take(t.month_len + 1)
+            .take_while(|&&c| c != b' ')
+            .count();
+        if n > t.month_len {
+            return None;
+        }
+        Some((std::str::from_utf8(w.get(s..s + n)?).ok()?, s + n))
+    };
+    if w.get(at)?.is_ascii_digit() {
+        // D Month YYYY
+        let n = digit_run(w, at);
+        if !day_ok(at, n) || w.get(at + n) != Some(&b' ') {
+            return None;
+        }
+        let (m, m_end) = token(at + n + 1)?;
+        if !t.month_forms.contains_key(m) || w.get(m_end) != Some(&b' ') {
+            return None;
+        }
+        return (digit_run(w, m_end + 1) >= 4).then_some((at, m_end + 5));
+    }
+    let (m, m_end) = token(at)?;
+    if !t.clean_months.contains(m) || w.get(m_end) != Some(&b' ') {
+        return None;
+    }
+    let d = m_end + 1;
+    let n = digit_run(w, d);
+    if n >= 4 {
+        // Month YYYY: the year branch takes the first four digits.
+        return Some((at, d + 4));
+    }
+    // Month D, YYYY
+    let (comma, space, y) = (d + n, d + n + 1, d + n + 2);
+    (day_ok(d, n)
+        && w.get(comma) == Some(&b',')
+        && w.get(space) == Some(&b' ')
+        && digit_run(w, y) >= 4)
+        .then_some((at, y + 4))
 }
 
 /// Scans `hay[start..end]` (matches may not pass `end`); returns where the
@@ -922,15 +1518,43 @@ fn scan_window(
     out: &mut Vec<Atom>,
 ) -> usize {
     let window = hay.get(..end).unwrap_or(hay);
+    let w = window.as_bytes();
     let mut pos = start;
     while pos < window.len() {
-        // The automaton finds the span; the slower capture engine then runs
-        // on that span only, and not at all for a bare year.
-        let Some(found) = re.find_at(window, pos) else {
+        // Every match holds a digit (or 元): with none left, the regex
+        // would only scan the rest of the window to find nothing.
+        let Some(digit) = next_trigger(w, pos) else {
             break;
         };
-        let (s, e) = (found.start(), found.end());
-        if e - s == 4 && found.as_str().bytes().all(|b| b.is_ascii_digit()) {
+        // No match starts before `from` (see `LeadWords::earliest_start`),
+        // so the search may start there; often the match is a shape read
+        // without the automaton. The automaton finds the span; the slower
+        // capture engine then runs on that span only, and not at all for a
+        // bare year.
+        let fast = shortcuts();
+        let from = if fast {
+            t.lead.earliest_start(w, pos, digit)
+        } else {
+            pos
+        };
+        let predicted = if !fast {
+            None
+        } else if t.predict_ok && from == digit && year_at(w, digit) {
+            Some((digit, digit + 4))
+        } else {
+            predict(t, w, from)
+        };
+        let (s, e) = match predicted {
+            Some(m) => m,
+            None => match re.find_at(window, from) {
+                Some(found) => (found.start(), found.end()),
+                None => break,
+            },
+        };
+        let Some(found) = window.get(s..e) else {
+            break;
+        };
+        if e - s == 4 && found.bytes().all(|b| b.is_ascii_digit()) {
             if glued(hay, s, e) {
                 pos = skip_from(hay, s);
                 continue;
@@ -954,7 +1578,7 @@ fn scan_window(
             }
             continue;
         }
-        if let Some(read) = fast_read(t, found.as_str()) {
+        if let Some(read) = fast_read(t, found).filter(|_| fast) {
             if glued(hay, s, e) {
                 pos = skip_from(hay, s);
                 continue;
@@ -1033,11 +1657,37 @@ fn scan_window(
 
 // ---------------------------------------------------------------- intervals
 
+/// Lower-cased word forms, also grouped by byte length: a look-up then
+/// compares only the forms as long as the text (every bare year looks up
+/// the words on each side of it).
+#[derive(Debug, Default)]
+struct Words {
+    all: Vec<String>,
+    by_len: Vec<Vec<String>>,
+}
+
+impl Words {
+    fn push(&mut self, form: String) {
+        let n = form.len();
+        if self.by_len.len() <= n {
+            self.by_len.resize_with(n + 1, Vec::new);
+        }
+        if let Some(group) = self.by_len.get_mut(n) {
+            group.push(form.clone());
+        }
+        self.all.push(form);
+    }
+    fn iter(&self) -> std::slice::Iter<'_, String> {
+        self.all.iter()
+    }
+}
+
 /// Does `s` equal one of `forms` (lower-cased), ignoring ASCII case?
-fn is_one_of(s: &str, forms: &[String]) -> bool {
+fn is_one_of(s: &str, forms: &Words) -> bool {
     forms
-        .iter()
-        .any(|f| f.len() == s.len() && f.eq_ignore_ascii_case(s))
+        .by_len
+        .get(s.len())
+        .is_some_and(|group| group.iter().any(|f| f.eq_ignore_ascii_case(s)))
 }
 
 /// The start of an opening word ("from", "between") that ends right before
@@ -1052,10 +1702,11 @@ fn opener_before(t: &Tables, hay: &str, at: usize) -> Option<usize> {
 }
 
 /// Joins neighbouring atoms of one block into intervals where a connector
-/// stands between them.
-fn join_intervals(t: &Tables, text: &str, base: usize, atoms: &mut Vec<Atom>, first: usize) {
-    let mut out: Vec<Atom> = Vec::with_capacity(atoms.len() - first);
-    let mut rest = atoms.split_off(first).into_iter().peekable();
+/// stands between them; takes the block's atoms from `block` and appends
+/// the result to `out`.
+fn join_intervals(t: &Tables, text: &str, base: usize, block: &mut Vec<Atom>, out: &mut Vec<Atom>) {
+    let first = out.len();
+    let mut rest = block.drain(..).peekable();
     while let Some(a) = rest.next() {
         let Some(b) = rest.peek() else {
             out.push(a);
@@ -1086,7 +1737,7 @@ fn join_intervals(t: &Tables, text: &str, base: usize, atoms: &mut Vec<Atom>, fi
     // "between January and March 1908": a bare month name has no digit,
     // so it is no atom; read it here, before a month atom.
     let block_text = text.get(base..).unwrap_or("");
-    for a in &mut out {
+    for a in out.iter_mut().skip(first) {
         let Value::Date(end) = a.value else {
             continue;
         };
@@ -1106,7 +1757,6 @@ fn join_intervals(t: &Tables, text: &str, base: usize, atoms: &mut Vec<Atom>, fi
             a.bare_year = false;
         }
     }
-    atoms.extend(out);
 }
 
 /// A month name and a connector right before `at` ("January and ",
@@ -1499,6 +2149,91 @@ mod tests {
                 }
             }
         }
+    }
+
+    type Found = Vec<(Span, DateMention)>;
+
+    /// The dates of `text` with the shortcuts on, and on the plain regex
+    /// path.
+    fn both_ways(text: &str) -> (Found, Found) {
+        let fast = find_in_text(text);
+        REFERENCE.with(|r| r.set(true));
+        let plain = find_in_text(text);
+        REFERENCE.with(|r| r.set(false));
+        (fast, plain)
+    }
+
+    #[test]
+    fn shortcuts_agree_with_the_regex_path() {
+        for text in [
+            "The pact of 3 March 1911 lapsed in 1916, and talks resumed on May 2, 1920.",
+            "Signed March 1911; ratified March 4, 1911; void from 1914 to 1918.",
+            "In the middle of 1907 and early in 1908 the envoys met; the 1850s were calm.",
+            "c.1907, ca. 1908, around 1909, about June 3, 1910, the end of 1911.",
+            "Between 1904 and 1905, the 1904–1905 war; 1618-48; 1907-06-10.",
+            "xJune 1907, June 19071, 45 June 1907, June 45, 1907, June 3,1907.",
+            "Mars 1907, le 1er juin 1907, début 1908, mi-1909, Taishō 3, Meiji 40.",
+            "Sept. 1907 and Sept 1907, SEPTEMBER 1907, 12 Sept 1907; page 1907; 2000 men.",
+            "Qing 1907年7月30日 明治40年 and 7月30日 of 1907, the 19th century.",
+            "from 10 June to 3 July 1907, 26–29 January 2018, 26 and 29 January 2018.",
+            "Ends in 1907.[2] (1835–1842) 1776-1909 $1907 1,907 p.1907 mh.2016 1907%.",
+        ] {
+            let (fast, plain) = both_ways(text);
+            assert_eq!(fast, plain, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Random text from date-like pieces gives the same dates with and
+        /// without the shortcuts.
+        #[test]
+        fn shortcuts_agree_on_random_text(
+            text in proptest::string::string_regex(
+                "([0-9]{1,5}|May|June|Jun|Sept\\.|juin|mars|Meiji|明治|年|月|日|the|The|of|in|early|mid|middle|around|c\\.|ca\\.|to|and|from|between|s|'s|’s|th|–|-|,|\\.| |  |\u{a0}|é|x|\\(|\\)|\n)*"
+            ).unwrap(),
+        ) {
+            let (fast, plain) = both_ways(&text);
+            proptest::prop_assert_eq!(fast, plain, "{:?}", text);
+        }
+
+        /// The ASCII paths of the context readers agree with the general
+        /// ones.
+        #[test]
+        fn ascii_paths_agree(text in "[a-z0-9 .,:%$#+_(\\-é€\u{a0}]{0,16}") {
+            for at in 0..=text.len() + 1 {
+                let fast = (word_before(&text, at), word_after(&text, at));
+                REFERENCE.with(|r| r.set(true));
+                let plain = (word_before(&text, at), word_after(&text, at));
+                REFERENCE.with(|r| r.set(false));
+                proptest::prop_assert_eq!(fast, plain);
+                for end in at + 1..=text.len() {
+                    if let Some(g) = glued_ascii(text.as_bytes(), at, end) {
+                        if text.is_char_boundary(at) && text.is_char_boundary(end) {
+                            proptest::prop_assert_eq!(g, glued_slow(&text, at, end), "{} {}", at, end);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn walk_back_finds_where_a_date_can_start() {
+        let start = |text: &str| {
+            let b = text.as_bytes();
+            let digit = b.iter().position(u8::is_ascii_digit).unwrap();
+            TABLES.lead.earliest_start(b, 0, digit)
+        };
+        // Words that cannot open a date leave the digit as the start.
+        assert_eq!(start("was signed in 1907"), 14);
+        assert_eq!(start("The war of 1812"), 11);
+        // Months, modifiers and their words move it back.
+        assert_eq!(start("signed on June 4"), 10);
+        assert_eq!(start("ended in the middle of 1907"), 9);
+        assert_eq!(start("so early in 1907"), 3);
+        assert_eq!(start("c.1907"), 0);
+        // Any other byte before a word lets the regex decide from the start.
+        assert_eq!(start("fin début 1907"), 0);
     }
 
     #[test]
