@@ -989,6 +989,22 @@ enum Read {
     Skip,
 }
 
+/// A day without its year ("June 10", "10 June"), waiting for one from its
+/// context: any day of a leap year passes, 30 February does not.
+fn no_year_day(month: u8, day: u8) -> Read {
+    match EdtfDate::day(2000, month, day) {
+        Some(_) => Read::Atom(
+            Value::NoYear {
+                month,
+                day,
+                day2: None,
+            },
+            false,
+        ),
+        None => Read::Skip,
+    }
+}
+
 /// Reads one regex match into an atom; `hay` gives the context that the
 /// count and reference checks of bare years look at.
 fn read(t: &Tables, c: &Captures<'_>, hay: &str) -> Read {
@@ -1096,14 +1112,7 @@ fn read(t: &Tables, c: &Captures<'_>, hay: &str) -> Read {
     }
     if alt == "jmd_m" {
         return match (num::<u8>(c, "jmd_m"), num::<u8>(c, "jmd_d")) {
-            (Some(m), Some(d)) if day(2000, m, d).is_some() => Read::Atom(
-                Value::NoYear {
-                    month: m,
-                    day: d,
-                    day2: None,
-                },
-                false,
-            ),
+            (Some(m), Some(d)) => no_year_day(m, d),
             _ => Read::Skip,
         };
     }
@@ -1164,14 +1173,7 @@ fn fast_read(t: &Tables, span: &str) -> Option<Read> {
     // "June 10" or "10 June": a day waiting for its year, as `read` gives
     // it (any day of a leap year passes).
     let no_year = |m: u8, d: &str| match d.parse::<u8>() {
-        Ok(d) if EdtfDate::day(2000, m, d).is_some() => Read::Atom(
-            Value::NoYear {
-                month: m,
-                day: d,
-                day2: None,
-            },
-            false,
-        ),
+        Ok(d) => no_year_day(m, d),
         _ => Read::Skip,
     };
     match c {

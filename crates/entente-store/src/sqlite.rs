@@ -330,11 +330,7 @@ pub(crate) fn encode_mentions(
         if i > 0 {
             refs.push(b',');
         }
-        refs.push(b'[');
-        push_decimal(&mut refs, m.span.start as u64);
-        refs.push(b',');
-        push_decimal(&mut refs, m.span.end as u64);
-        refs.push(b',');
+        push_span(&mut refs, m.span);
         // serde_json prints an f32 in its shortest round-tripping form.
         serde_json::to_writer(&mut refs, &m.confidence).map_err(fail)?;
         refs.push(b',');
@@ -364,11 +360,7 @@ pub(crate) fn encode_sentences(sentences: &[Sentence]) -> String {
         if i > 0 {
             out.push(b',');
         }
-        out.push(b'[');
-        push_decimal(&mut out, s.span.start as u64);
-        out.push(b',');
-        push_decimal(&mut out, s.span.end as u64);
-        out.push(b',');
+        push_span(&mut out, s.span);
         match s.block {
             Some(b) => push_decimal(&mut out, b as u64),
             None => out.extend_from_slice(b"null"),
@@ -418,6 +410,15 @@ fn encode_kind(
 /// SipHash cost a few percent of the store's time. The seed is random per
 /// process, so a crafted document cannot aim at collisions in advance.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Opens a row array with a span's ends: `[start,end,`.
+fn push_span(out: &mut Vec<u8>, span: Span) {
+    out.push(b'[');
+    push_decimal(out, span.start as u64);
+    out.push(b',');
+    push_decimal(out, span.end as u64);
+    out.push(b',');
+}
 
 /// Appends `n` in decimal, as `Display` would, without the `fmt` machinery.
 fn push_decimal(out: &mut Vec<u8>, n: u64) {

@@ -472,6 +472,42 @@ fn place_mention(it: &IngestItem, name: &str, confidence: f32) -> Mention {
     }
 }
 
+/// Writes `it`'s document row and text as an older schema held them, with
+/// `counts` = blocks, annotations, sentences, mentions, claims; the
+/// document's key is 1.
+fn insert_old_document(
+    conn: &rusqlite::Connection,
+    id: &str,
+    path: &str,
+    it: &IngestItem,
+    counts: [i64; 5],
+) {
+    let [blocks, annotations, sentences, mentions, claims] = counts;
+    conn.execute(
+        "INSERT INTO documents (id, path, title, format, bytes, encoding, text_len,
+             source_map, warnings, ingested_at, n_blocks, n_annotations, n_sentences,
+             n_mentions, n_claims)
+         VALUES (?1, ?2, NULL, 'text', 10, NULL, ?3, ?4, '[]', 0, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            id,
+            path,
+            it.doc.text.len() as i64,
+            serde_json::to_string(&it.doc.map).unwrap(),
+            blocks,
+            annotations,
+            sentences,
+            mentions,
+            claims
+        ],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO texts (doc, chunk, text) VALUES (1, 0, ?1)",
+        [&it.doc.text],
+    )
+    .unwrap();
+}
+
 #[test]
 fn a_version_2_database_has_its_mention_rows_folded() {
     let dir = tempfile::tempdir().unwrap();
@@ -484,22 +520,7 @@ fn a_version_2_database_has_its_mention_rows_folded() {
         conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
         conn.execute_batch(schema::MIGRATIONS[1]).unwrap();
         conn.pragma_update(None, "user_version", 2).unwrap();
-        conn.execute(
-            "INSERT INTO documents (id, path, title, format, bytes, encoding, text_len,
-                 source_map, warnings, ingested_at, n_blocks, n_annotations, n_sentences,
-                 n_mentions, n_claims)
-             VALUES ('cccc', 'v2.txt', NULL, 'text', 10, NULL, ?1, ?2, '[]', 0, 0, 0, 0, 3, 0)",
-            params![
-                it.doc.text.len() as i64,
-                serde_json::to_string(&it.doc.map).unwrap()
-            ],
-        )
-        .unwrap();
-        conn.execute(
-            "INSERT INTO texts (doc, chunk, text) VALUES (1, 0, ?1)",
-            [&it.doc.text],
-        )
-        .unwrap();
+        insert_old_document(&conn, "cccc", "v2.txt", &it, [0, 0, 0, 3, 0]);
         // Version 2 rows in both forms: the kind alone (since the compact
         // form) and, for the first, the whole mention (older builds).
         for (i, m) in it.mentions.iter().enumerate() {
@@ -570,22 +591,7 @@ fn a_version_3_database_has_its_sentence_rows_folded() {
             conn.execute_batch(m).unwrap();
         }
         conn.pragma_update(None, "user_version", 3).unwrap();
-        conn.execute(
-            "INSERT INTO documents (id, path, title, format, bytes, encoding, text_len,
-                 source_map, warnings, ingested_at, n_blocks, n_annotations, n_sentences,
-                 n_mentions, n_claims)
-             VALUES ('dddd', 'v3.txt', NULL, 'text', 10, NULL, ?1, ?2, '[]', 0, 1, 1, 2, 0, 1)",
-            params![
-                it.doc.text.len() as i64,
-                serde_json::to_string(&it.doc.map).unwrap()
-            ],
-        )
-        .unwrap();
-        conn.execute(
-            "INSERT INTO texts (doc, chunk, text) VALUES (1, 0, ?1)",
-            [&it.doc.text],
-        )
-        .unwrap();
+        insert_old_document(&conn, "dddd", "v3.txt", &it, [1, 1, 2, 0, 1]);
         let body = it.doc.blocks[2].span;
         conn.execute(
             "INSERT INTO blocks (doc, idx, kind, span_start, span_end, section, data)
