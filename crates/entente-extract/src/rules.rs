@@ -61,9 +61,10 @@ pub struct TriggerRule {
     pub predicate: String,
     /// The rule's precision, the base of a claim's confidence.
     pub precision: f32,
-    re: Regex,
-    /// The same pattern, run anchored at the places the literal pass found.
-    anchored: meta::Regex,
+    /// Run anchored at the places the literal pass found, or over the whole
+    /// text. One compiled engine serves both: compiling each pattern twice
+    /// (a `regex::Regex` beside it) was a fifth of every process's start-up.
+    re: meta::Regex,
 }
 
 /// What a modality cue does to a trigger it governs.
@@ -86,9 +87,8 @@ pub struct ModalCue {
 #[derive(Debug, Clone)]
 pub struct ProvisionRule {
     pub kind: String,
-    re: Regex,
-    /// The same pattern, run anchored at the places the literal pass found.
-    anchored: meta::Regex,
+    /// Run as a trigger rule's pattern is.
+    re: meta::Regex,
 }
 
 /// An indicator pattern.
@@ -265,7 +265,7 @@ fn filtered_matches<R>(
     starts: Option<&[Option<Vec<usize>>]>,
     rules: &[R],
     text: &str,
-    regexes: impl Fn(&R) -> (&Regex, &meta::Regex),
+    regex: impl Fn(&R) -> &meta::Regex,
 ) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     for (i, r) in rules.iter().enumerate() {
@@ -277,9 +277,8 @@ fn filtered_matches<R>(
             },
             None => None,
         };
-        let (re, anchored) = regexes(r);
         out.extend(
-            rule_matches(re, anchored, at, text)
+            rule_matches(regex(r), at, text)
                 .into_iter()
                 .map(|(start, end)| (i, start, end)),
         );
@@ -295,8 +294,7 @@ fn filtered_matches<R>(
 /// anchored search there finds, so the result is the same, for far less
 /// scanning than a search over the whole sentence.
 fn rule_matches(
-    re: &Regex,
-    anchored: &meta::Regex,
+    re: &meta::Regex,
     starts: Option<&Option<Vec<usize>>>,
     text: &str,
 ) -> Vec<(usize, usize)> {
@@ -309,7 +307,7 @@ fn rule_matches(
                     continue;
                 }
                 let input = Input::new(text).range(at..).anchored(Anchored::Yes);
-                if let Some(m) = anchored.search(&input) {
+                if let Some(m) = re.search(&input) {
                     out.push((m.start(), m.end()));
                     // Patterns start with a non-empty literal: never empty.
                     resume = m.end().max(at + 1);
@@ -419,9 +417,9 @@ fn full_pattern(pat: &str, words: bool) -> String {
     }
 }
 
-/// The pattern of `compile` for anchored searches, with the same syntax
-/// (case-insensitive, Unicode) as `regex::Regex`, which wraps this engine.
-fn compile_anchored(
+/// The pattern of `compile` as the engine under `regex::Regex`, with the
+/// same syntax (case-insensitive, Unicode), for anchored searches too.
+fn compile_meta(
     file: &'static str,
     line: usize,
     pat: &str,
@@ -482,8 +480,7 @@ impl Lexicon {
                 id: id.to_string(),
                 predicate: predicate.to_string(),
                 precision,
-                re: compile("triggers.tsv", line, pattern, true)?,
-                anchored: compile_anchored("triggers.tsv", line, pattern, true)?,
+                re: compile_meta("triggers.tsv", line, pattern, true)?,
             });
             trigger_patterns.push(full_pattern(pattern, true));
         }
@@ -515,8 +512,7 @@ impl Lexicon {
             };
             lex.provisions.push(ProvisionRule {
                 kind: kind.to_string(),
-                re: compile("provisions.tsv", line, pattern, true)?,
-                anchored: compile_anchored("provisions.tsv", line, pattern, true)?,
+                re: compile_meta("provisions.tsv", line, pattern, true)?,
             });
             provision_patterns.push(full_pattern(pattern, true));
         }
@@ -639,9 +635,7 @@ impl Lexicon {
         // fit the cache with these Unicode classes); the literal pass picks
         // the few rules worth running instead.
         for (i, start, end) in
-            filtered_matches(self.trigger_starts(scan), &self.triggers, text, |r| {
-                (&r.re, &r.anchored)
-            })
+            filtered_matches(self.trigger_starts(scan), &self.triggers, text, |r| &r.re)
         {
             if let Some(r) = self.triggers.get(i) {
                 raw.push(Hit {
@@ -775,7 +769,7 @@ impl Lexicon {
         let mut out = Vec::new();
         for (i, start, end) in
             filtered_matches(self.provision_starts(scan), &self.provisions, text, |r| {
-                (&r.re, &r.anchored)
+                &r.re
             })
         {
             if let Some(r) = self.provisions.get(i) {
@@ -844,31 +838,26 @@ mod tests {
     /// `find_iter` over the whole text.
     fn assert_filter_agrees(lex: &Lexicon, text: &str) {
         let scan = lex.scan(text);
-        let check = |starts: Option<&[Option<Vec<usize>>]>,
-                     rules: Vec<(&Regex, &meta::Regex, &str)>| {
-            for (i, (re, anchored, name)) in rules.into_iter().enumerate() {
+        let check = |starts: Option<&[Option<Vec<usize>>]>, rules: Vec<(&meta::Regex, &str)>| {
+            for (i, (re, name)) in rules.into_iter().enumerate() {
                 let at = starts.and_then(|s| s.get(i));
                 let plain: Vec<(usize, usize)> =
                     re.find_iter(text).map(|m| (m.start(), m.end())).collect();
-                assert_eq!(
-                    rule_matches(re, anchored, at, text),
-                    plain,
-                    "rule {name} on {text:?}"
-                );
+                assert_eq!(rule_matches(re, at, text), plain, "rule {name} on {text:?}");
             }
         };
         check(
             lex.trigger_starts(&scan),
             lex.triggers
                 .iter()
-                .map(|r| (&r.re, &r.anchored, r.id.as_str()))
+                .map(|r| (&r.re, r.id.as_str()))
                 .collect(),
         );
         check(
             lex.provision_starts(&scan),
             lex.provisions
                 .iter()
-                .map(|r| (&r.re, &r.anchored, r.kind.as_str()))
+                .map(|r| (&r.re, r.kind.as_str()))
                 .collect(),
         );
     }
