@@ -361,29 +361,28 @@ struct Merged<'a> {
 }
 
 impl<'a> Merged<'a> {
-    /// The mentions that lie inside `span`, as [`Recognition::mentions_in`].
-    fn mentions_in(&self, span: Span) -> impl Iterator<Item = &'a Mention> + '_ {
-        let first = self.mentions.partition_point(|m| m.span.start < span.start);
-        self.mentions
-            .get(first..)
-            .unwrap_or_default()
-            .iter()
-            .copied()
-            .take_while(move |m| m.span.start < span.end)
-            .filter(move |m| span.contains(&m.span))
-    }
-
-    /// The mentions that start in `from..=to`, in order. The list is
-    /// sorted by start, so this is a binary search, not a scan of the
-    /// whole document for every name.
-    fn starting_in(&self, from: usize, to: usize) -> impl Iterator<Item = &'a Mention> + '_ {
+    /// The mentions from the first that starts at or after `from`, in
+    /// order. The list is sorted by start, so this is a binary search, not
+    /// a scan of the whole document for every name.
+    fn from(&self, from: usize) -> impl Iterator<Item = &'a Mention> + '_ {
         let first = self.mentions.partition_point(|m| m.span.start < from);
         self.mentions
             .get(first..)
             .unwrap_or_default()
             .iter()
             .copied()
-            .take_while(move |m| m.span.start <= to)
+    }
+
+    /// The mentions that lie inside `span`, as [`Recognition::mentions_in`].
+    fn mentions_in(&self, span: Span) -> impl Iterator<Item = &'a Mention> + '_ {
+        self.from(span.start)
+            .take_while(move |m| m.span.start < span.end)
+            .filter(move |m| span.contains(&m.span))
+    }
+
+    /// The mentions that start in `from..=to`, in order.
+    fn starting_in(&self, from: usize, to: usize) -> impl Iterator<Item = &'a Mention> + '_ {
+        self.from(from).take_while(move |m| m.span.start <= to)
     }
 }
 
