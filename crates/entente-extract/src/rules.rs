@@ -133,8 +133,17 @@ pub struct Lexicon {
 /// [`Lexicon::provisions_with`].
 #[derive(Debug)]
 pub struct Scan {
-    starts: Option<Vec<Option<Vec<usize>>>>,
+    /// `None` when every rule must run over the whole text (see
+    /// [`Prefilter::starts`]); else the (rule, byte offset) pairs where one
+    /// of a rule's literals starts, sorted and without repeats. One flat
+    /// list: a vector per rule and sentence was the largest allocation of
+    /// extraction (a tenth of its bytes).
+    starts: Option<Vec<(usize, usize)>>,
 }
+
+/// Where one rule can start, from a [`Scan`]: `None` to run it over the
+/// whole text, else the (rule, offset) pairs of that rule only.
+type RuleStarts<'s> = Option<&'s [(usize, usize)]>;
 
 /// A one-pass filter in front of a list of rule regexes.
 ///
@@ -153,18 +162,16 @@ struct Prefilter {
     ac: Option<AhoCorasick>,
     /// Pattern id of `ac` -> the rules a match of that literal may start.
     owners: Vec<Vec<usize>>,
-    /// Rules with no such literal set (a pattern that starts with `\w` or
-    /// `.`): always run.
-    always: Vec<usize>,
-    /// How many rules the filter was built for.
-    rules: usize,
+    /// Per rule: whether it has no such literal set (a pattern that starts
+    /// with `\w` or `.`), and so always runs over the whole text.
+    always: Vec<bool>,
 }
 
 /// The non-ASCII characters that a case-insensitive pattern matches for an
 /// ASCII letter (the long s for "s", the Kelvin sign for "k"). The literal
 /// pass folds ASCII case only, so a text holding one of them runs every
 /// rule. Computed from the regex crate's own case tables.
-fn folds_to_ascii() -> &'static [char] {
+pub(crate) fn folds_to_ascii() -> &'static [char] {
     static F: OnceLock<Vec<char>> = OnceLock::new();
     F.get_or_init(|| {
         let mut out = Vec::new();
@@ -186,10 +193,12 @@ impl Prefilter {
         let mut ids: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
-        let mut always = Vec::new();
+        let mut always = vec![false; patterns.len()];
         for (rule, pat) in patterns.iter().enumerate() {
             let Some(lits) = prefix_literals(pat) else {
-                always.push(rule);
+                if let Some(a) = always.get_mut(rule) {
+                    *a = true;
+                }
                 continue;
             };
             for lit in lits {
@@ -213,70 +222,65 @@ impl Prefilter {
             .ok();
         if ac.is_none() {
             // Cannot happen with byte literals; if it did, run everything.
-            always = (0..patterns.len()).collect();
+            always = vec![true; patterns.len()];
         }
-        Prefilter {
-            ac,
-            owners,
-            always,
-            rules: patterns.len(),
-        }
+        Prefilter { ac, owners, always }
     }
 
     /// Where each rule can start a match in `text`: `None` when every rule
     /// must be run the ordinary way (a text with a character that folds to
-    /// an ASCII letter), else per rule the sorted byte offsets where one of
-    /// its literals starts, or `None` for a rule without literals.
-    fn starts(&self, text: &str) -> Option<Vec<Option<Vec<usize>>>> {
+    /// an ASCII letter), else the sorted (rule, byte offset) pairs where one
+    /// of a rule's literals starts. Rules without literals have no pairs;
+    /// [`Prefilter::rule_starts`] tells them apart.
+    fn starts(&self, text: &str) -> Option<Vec<(usize, usize)>> {
         let folds = !text.is_ascii() && text.chars().any(|c| folds_to_ascii().contains(&c));
         let (Some(ac), false) = (&self.ac, folds) else {
             return None;
         };
-        let n = self.rules;
-        let mut out: Vec<Option<Vec<usize>>> = vec![Some(Vec::new()); n];
-        for &r in &self.always {
-            if let Some(x) = out.get_mut(r) {
-                *x = None;
-            }
-        }
+        let mut out = Vec::new();
         for m in ac.find_overlapping_iter(text) {
             for &r in self
                 .owners
                 .get(m.pattern().as_usize())
                 .map_or(&[][..], |v| v)
             {
-                if let Some(Some(x)) = out.get_mut(r) {
-                    x.push(m.start());
-                }
+                out.push((r, m.start()));
             }
         }
-        for x in out.iter_mut().flatten() {
-            x.sort_unstable();
-            x.dedup();
-        }
+        out.sort_unstable();
+        out.dedup();
         Some(out)
+    }
+
+    /// Where rule `rule` can start in the text of `scan`: `None` to run it
+    /// over the whole text, else its own pairs (empty: it cannot match).
+    fn rule_starts<'s>(&self, scan: &'s Scan, rule: usize) -> RuleStarts<'s> {
+        let pairs = scan.starts.as_deref()?;
+        if self.always.get(rule).copied().unwrap_or(true) {
+            return None;
+        }
+        let lo = pairs.partition_point(|p| p.0 < rule);
+        let hi = pairs.partition_point(|p| p.0 <= rule);
+        pairs.get(lo..hi)
     }
 }
 
 /// Every match of every rule in `text`, as (rule index, start, end), in
 /// rule order: only the rules the literal pass leaves in are run. `starts`
-/// is the literal pass's result for exactly these rules (`None`: run all).
-fn filtered_matches<R>(
-    starts: Option<&[Option<Vec<usize>>]>,
+/// gives the literal pass's result for each of these rules.
+fn filtered_matches<'s, R>(
+    starts: impl Fn(usize) -> RuleStarts<'s>,
     rules: &[R],
     text: &str,
     regex: impl Fn(&R) -> &meta::Regex,
 ) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     for (i, r) in rules.iter().enumerate() {
-        let at = match starts {
-            Some(s) => match s.get(i) {
-                // No literal of this rule in the text: it cannot match.
-                Some(Some(v)) if v.is_empty() => continue,
-                other => other,
-            },
-            None => None,
-        };
+        let at = starts(i);
+        // No literal of this rule in the text: it cannot match.
+        if at.is_some_and(<[_]>::is_empty) {
+            continue;
+        }
         out.extend(
             rule_matches(regex(r), at, text)
                 .into_iter()
@@ -293,16 +297,12 @@ fn filtered_matches<R>(
 /// places, and a leftmost-first search finds at its leftmost start what an
 /// anchored search there finds, so the result is the same, for far less
 /// scanning than a search over the whole sentence.
-fn rule_matches(
-    re: &meta::Regex,
-    starts: Option<&Option<Vec<usize>>>,
-    text: &str,
-) -> Vec<(usize, usize)> {
+fn rule_matches(re: &meta::Regex, starts: RuleStarts<'_>, text: &str) -> Vec<(usize, usize)> {
     match starts {
-        Some(Some(starts)) => {
+        Some(starts) => {
             let mut out = Vec::new();
             let mut resume = 0;
-            for &at in starts {
+            for &(_, at) in starts {
                 if at < resume || at > text.len() {
                     continue;
                 }
@@ -315,7 +315,7 @@ fn rule_matches(
             }
             out
         }
-        _ => re.find_iter(text).map(|m| (m.start(), m.end())).collect(),
+        None => re.find_iter(text).map(|m| (m.start(), m.end())).collect(),
     }
 }
 
@@ -404,6 +404,15 @@ pub(crate) fn code_regex(pattern: &str) -> Option<Regex> {
     RegexBuilder::new(&ascii_word_boundaries(pattern))
         .dfa_size_limit(32 << 20)
         .build()
+        .ok()
+}
+
+/// [`code_regex`] as the engine under `regex::Regex`, for anchored
+/// searches.
+pub(crate) fn code_meta(pattern: &str) -> Option<meta::Regex> {
+    meta::Regex::builder()
+        .configure(meta::Config::new().hybrid_cache_capacity(32 << 20))
+        .build(&ascii_word_boundaries(pattern))
         .ok()
 }
 
@@ -617,14 +626,15 @@ impl Lexicon {
         }
     }
 
-    /// The trigger part of a scan.
-    fn trigger_starts<'s>(&self, scan: &'s Scan) -> Option<&'s [Option<Vec<usize>>]> {
-        scan.starts.as_deref()?.get(..self.triggers.len())
+    /// Where trigger rule `i` can start, from a scan.
+    fn trigger_starts<'s>(&self, scan: &'s Scan, i: usize) -> RuleStarts<'s> {
+        self.filter.rule_starts(scan, i)
     }
 
-    /// The provision part of a scan.
-    fn provision_starts<'s>(&self, scan: &'s Scan) -> Option<&'s [Option<Vec<usize>>]> {
-        scan.starts.as_deref()?.get(self.triggers.len()..)
+    /// Where provision rule `i` can start, from a scan: the provision cues
+    /// follow the triggers in the filter.
+    fn provision_starts<'s>(&self, scan: &'s Scan, i: usize) -> RuleStarts<'s> {
+        self.filter.rule_starts(scan, self.triggers.len() + i)
     }
 
     /// [`Lexicon::hits`] with the literal pass already run (`scan` is of
@@ -634,9 +644,12 @@ impl Lexicon {
         // A RegexSet over all rules was measured slower (its DFA does not
         // fit the cache with these Unicode classes); the literal pass picks
         // the few rules worth running instead.
-        for (i, start, end) in
-            filtered_matches(self.trigger_starts(scan), &self.triggers, text, |r| &r.re)
-        {
+        for (i, start, end) in filtered_matches(
+            |i| self.trigger_starts(scan, i),
+            &self.triggers,
+            text,
+            |r| &r.re,
+        ) {
             if let Some(r) = self.triggers.get(i) {
                 raw.push(Hit {
                     rule: i,
@@ -767,11 +780,12 @@ impl Lexicon {
     /// is of this `text`).
     pub fn provisions_with(&self, text: &str, scan: &Scan) -> Vec<(String, usize, usize)> {
         let mut out = Vec::new();
-        for (i, start, end) in
-            filtered_matches(self.provision_starts(scan), &self.provisions, text, |r| {
-                &r.re
-            })
-        {
+        for (i, start, end) in filtered_matches(
+            |i| self.provision_starts(scan, i),
+            &self.provisions,
+            text,
+            |r| &r.re,
+        ) {
             if let Some(r) = self.provisions.get(i) {
                 out.push((r.kind.clone(), start, end));
             }
@@ -838,23 +852,26 @@ mod tests {
     /// `find_iter` over the whole text.
     fn assert_filter_agrees(lex: &Lexicon, text: &str) {
         let scan = lex.scan(text);
-        let check = |starts: Option<&[Option<Vec<usize>>]>, rules: Vec<(&meta::Regex, &str)>| {
-            for (i, (re, name)) in rules.into_iter().enumerate() {
-                let at = starts.and_then(|s| s.get(i));
+        let check = |starts: Vec<RuleStarts<'_>>, rules: Vec<(&meta::Regex, &str)>| {
+            for ((re, name), at) in rules.into_iter().zip(starts) {
                 let plain: Vec<(usize, usize)> =
                     re.find_iter(text).map(|m| (m.start(), m.end())).collect();
                 assert_eq!(rule_matches(re, at, text), plain, "rule {name} on {text:?}");
             }
         };
         check(
-            lex.trigger_starts(&scan),
+            (0..lex.triggers.len())
+                .map(|i| lex.trigger_starts(&scan, i))
+                .collect(),
             lex.triggers
                 .iter()
                 .map(|r| (&r.re, r.id.as_str()))
                 .collect(),
         );
         check(
-            lex.provision_starts(&scan),
+            (0..lex.provisions.len())
+                .map(|i| lex.provision_starts(&scan, i))
+                .collect(),
             lex.provisions
                 .iter()
                 .map(|r| (&r.re, r.kind.as_str()))
