@@ -5,6 +5,7 @@
 use crate::rules::{lexicon, Hit, Lexicon};
 use crate::spheres::sphere_pairs;
 use crate::{Citation, Claim};
+use aho_corasick::AhoCorasick;
 use entente_recognise::{
     agreement::AgreementMention, polity::PolityMention, Mention, MentionKind, Recognition, Sentence,
 };
@@ -444,8 +445,21 @@ fn names_an_instrument(text: &str) -> bool {
         "fire",
         "truce",
     ];
-    let lower = text.to_ascii_lowercase();
-    WORDS.iter().any(|w| lower.contains(w))
+    // One automaton pass instead of a lower-cased copy of every sentence
+    // and a search per word.
+    static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    match AC.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(WORDS)
+            .ok()
+    }) {
+        Some(ac) => ac.is_match(text),
+        None => {
+            let lower = text.to_ascii_lowercase();
+            WORDS.iter().any(|w| lower.contains(w))
+        }
+    }
 }
 
 /// The patterns of `data/rules/public_cues.tsv`, as one.

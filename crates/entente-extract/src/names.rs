@@ -5,7 +5,7 @@
 //! "the treaty" and "the First Treaty" are anaphors.
 
 use crate::rules::{code_meta, code_regex, folds_to_ascii};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use entente_recognise::agreement::AgreementMention;
 use entente_recognise::dates::MONTHS;
 use entente_recognise::{Mention, MentionKind};
@@ -54,7 +54,9 @@ fn finder() -> Option<&'static Finder> {
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .filter_map(|l| {
                 let mut c = l.split('\t');
-                Some((c.next()?.trim().to_string(), c.next()?.trim().to_string()))
+                // Lower-case, as the comparisons with words of a name
+                // (`lower_is`) need.
+                Some((c.next()?.trim().to_lowercase(), c.next()?.trim().to_lowercase()))
             })
             .collect();
         let words: Vec<String> = instruments
@@ -98,9 +100,12 @@ fn finder() -> Option<&'static Finder> {
         let dated = format!(
             r"\b(\d{{4}})\s+((?:{cap}\s+)*(?:[a-z]+\s+)?(?i:{inst}))\b(?:\s+with\s+(?:the\s+)?{cap}(?:\s+{cap})*)?"
         );
+        // A DFA: it runs over every paragraph, and with these few words it
+        // stays small.
         let words_ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&words)
             .ok()?;
         Some(Finder {
@@ -119,11 +124,21 @@ fn finder() -> Option<&'static Finder> {
 }
 
 fn ordinal(w: &str) -> Option<u32> {
-    let w = w.to_lowercase();
     ORDINALS
         .iter()
-        .position(|o| *o == w)
+        .position(|o| lower_is(w, o))
         .and_then(|i| u32::try_from(i + 1).ok())
+}
+
+/// Whether `w` lower-cased is `lower` (a lower-case word), without making
+/// the lower-cased copy when `w` is ASCII: this runs for every word of
+/// every name.
+fn lower_is(w: &str, lower: &str) -> bool {
+    if w.is_ascii() {
+        w.eq_ignore_ascii_case(lower)
+    } else {
+        w.to_lowercase() == lower
+    }
 }
 
 /// "the Yalta Agreement of February 1945": a month ends a name.
@@ -216,13 +231,17 @@ fn words_before(text: &str, at: usize) -> impl Iterator<Item = (usize, &str)> {
 }
 
 impl Windows {
-    /// `None` when the instrument words cannot show every place: a text
-    /// with a character that folds to an ASCII letter, which the
-    /// case-insensitive patterns match but the ASCII-folding word pass
-    /// does not see.
-    fn new(f: &Finder, text: &str) -> Option<Windows> {
-        if !text.is_ascii() && text.chars().any(|c| folds_to_ascii().contains(&c)) {
-            return None;
+    /// The places for the instrument words `found` in `text` (start, end,
+    /// and whether capitalised as a name has it). `None` when the words
+    /// cannot show every place: a text with a character that folds to an
+    /// ASCII letter, which the case-insensitive patterns match but the
+    /// ASCII-folding word pass does not see.
+    fn new(found: &[(usize, bool)], text: &str) -> Option<Windows> {
+        if !text.is_ascii() {
+            let folds = folds_to_ascii();
+            if text.chars().any(|c| !c.is_ascii() && folds.contains(&c)) {
+                return None;
+            }
         }
         let mut w = Windows {
             name: Vec::new(),
@@ -236,10 +255,8 @@ impl Windows {
                     .map(|(i, _)| start + i),
             );
         };
-        for m in f.words.find_overlapping_iter(text) {
-            let q = m.start();
-            let cap = f.caps.get(m.pattern().as_usize()).map(String::as_str);
-            if text.get(m.range()) == cap {
+        for &(q, capitalised) in found {
+            if capitalised {
                 w.name.push(q);
                 for (start, word) in words_before(text, q) {
                     if !word.chars().any(char::is_uppercase) {
@@ -302,6 +319,18 @@ fn matches_at(
     out
 }
 
+/// Where the instrument words of `text` start, and whether each is
+/// capitalised as the name pattern has it ("Treaty").
+fn instrument_words(f: &Finder, text: &str) -> Vec<(usize, bool)> {
+    f.words
+        .find_overlapping_iter(text)
+        .map(|m| {
+            let cap = f.caps.get(m.pattern().as_usize()).map(String::as_str);
+            (m.start(), text.get(m.range()) == cap)
+        })
+        .collect()
+}
+
 /// Agreement mentions in `text` (offsets shifted by `base`), names first,
 /// then anaphors that do not overlap a name.
 pub fn find(text: &str, base: usize) -> Vec<Mention> {
@@ -310,20 +339,12 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
     // is far cheaper than the patterns. The name pattern needs one with a
     // capital ("Treaty"), the dated one a digit: without them the costly
     // searches cannot match.
-    let mut any = false;
-    let mut capitalised = false;
-    for m in f.words.find_overlapping_iter(text) {
-        any = true;
-        let cap = f.caps.get(m.pattern().as_usize()).map(String::as_str);
-        if text.get(m.range()) == cap {
-            capitalised = true;
-            break;
-        }
-    }
-    if !any {
+    let found = instrument_words(f, text);
+    if found.is_empty() {
         return Vec::new();
     }
-    let windows = Windows::new(f, text);
+    let capitalised = found.iter().any(|x| x.1);
+    let windows = Windows::new(&found, text);
     let mut out: Vec<Mention> = Vec::new();
     let names = if capitalised {
         matches_at(
@@ -355,21 +376,15 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
         let mut s = s.trim_end_matches([',', '.']);
         s = cut_month(s);
         let words: Vec<&str> = s.split_whitespace().collect();
-        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-        let Some(inst_pos) = lower
-            .iter()
-            .position(|w| f.instruments.iter().any(|(a, b)| w == a || w == b))
-        else {
+        let Some(singular) = words.iter().find_map(|w| {
+            f.instruments
+                .iter()
+                .find(|(a, b)| lower_is(w, a) || lower_is(w, b))
+                .map(|x| x.0.clone())
+        }) else {
             continue;
         };
-        let inst = lower.get(inst_pos).cloned().unwrap_or_default();
-        let singular = f
-            .instruments
-            .iter()
-            .find(|(a, b)| *a == inst || *b == inst)
-            .map(|x| x.0.clone())
-            .unwrap_or_default();
-        let ord = lower.first().and_then(|w| ordinal(w));
+        let ord = words.first().and_then(|w| ordinal(w));
         // A bare instrument ("Treaty") or ordinal + instrument ("First
         // Treaty") is an anaphor, not a name.
         let bare = words.len() == 1 || (words.len() == 2 && ord.is_some());
@@ -489,7 +504,7 @@ mod tests {
     /// start, against the same pattern over the whole text.
     fn assert_windows_agree(text: &str) {
         let f = finder().unwrap();
-        let Some(w) = Windows::new(f, text) else {
+        let Some(w) = Windows::new(&instrument_words(f, text), text) else {
             // Only a character that folds to an ASCII letter disables them.
             assert!(text.chars().any(|c| folds_to_ascii().contains(&c)));
             return;
