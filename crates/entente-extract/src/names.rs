@@ -124,20 +124,36 @@ fn finder() -> Option<&'static Finder> {
 }
 
 fn ordinal(w: &str) -> Option<u32> {
+    let w = Lower::new(w);
     ORDINALS
         .iter()
-        .position(|o| lower_is(w, o))
+        .position(|o| w.is(o))
         .and_then(|i| u32::try_from(i + 1).ok())
 }
 
-/// Whether `w` lower-cased is `lower` (a lower-case word), without making
-/// the lower-cased copy when `w` is ASCII: this runs for every word of
-/// every name.
-fn lower_is(w: &str, lower: &str) -> bool {
-    if w.is_ascii() {
-        w.eq_ignore_ascii_case(lower)
-    } else {
-        w.to_lowercase() == lower
+/// A word to compare, lower-cased, with lower-case words: an ASCII word is
+/// compared ignoring ASCII case, with no lower-cased copy (this runs for
+/// every word of every name); any other is lower-cased once.
+enum Lower<'a> {
+    Ascii(&'a str),
+    Folded(String),
+}
+
+impl<'a> Lower<'a> {
+    fn new(w: &'a str) -> Lower<'a> {
+        if w.is_ascii() {
+            Lower::Ascii(w)
+        } else {
+            Lower::Folded(w.to_lowercase())
+        }
+    }
+
+    /// Whether the word lower-cased is `lower` (a lower-case word).
+    fn is(&self, lower: &str) -> bool {
+        match self {
+            Lower::Ascii(w) => w.eq_ignore_ascii_case(lower),
+            Lower::Folded(w) => w == lower,
+        }
     }
 }
 
@@ -377,9 +393,10 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
         s = cut_month(s);
         let words: Vec<&str> = s.split_whitespace().collect();
         let Some(singular) = words.iter().find_map(|w| {
+            let w = Lower::new(w);
             f.instruments
                 .iter()
-                .find(|(a, b)| lower_is(w, a) || lower_is(w, b))
+                .find(|(a, b)| w.is(a) || w.is(b))
                 .map(|x| x.0.clone())
         }) else {
             continue;
