@@ -6,7 +6,8 @@
 
 use crate::extract::name_tokens;
 use crate::facts::{
-    consensus_date, date_core, dates_compatible, stated_agreements, AgreementFacts, PolityRef,
+    consensus_date, cores_compatible, date_core, dates_compatible, stated_agreements,
+    AgreementFacts, PolityRef,
 };
 use crate::Claim;
 use entente_source::Span;
@@ -124,33 +125,113 @@ pub struct KnowledgeBase {
 }
 
 /// `s` with each run of whitespace made one space and none at the ends,
-/// written into one string (a cited quote is built for every fact).
+/// written into one string (a cited quote is built for every sentence the
+/// base cites). Whitespace is what `char::is_whitespace` says it is, found
+/// byte by byte: decoding every character was most of the cost.
 fn single_spaced(s: &str) -> String {
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+    // Words joined by single spaces are copied as one run: most sentences
+    // are one run, and a byte-by-byte copy cost more than the scan.
+    let mut run: Option<usize> = None;
+    let mut i = 0;
+    while i < b.len() {
+        // The common case first: printable ASCII, no whitespace.
+        let from = i;
+        while let Some(0x21..=0x7e) = b.get(i) {
+            i += 1;
         }
-        out.push_str(w);
+        if i > from {
+            run.get_or_insert(from);
+        }
+        let Some(&c) = b.get(i) else { break };
+        // The next most common: one space before a plain word.
+        if c == b' ' && run.is_some() && matches!(b.get(i + 1), Some(0x21..=0x7e)) {
+            i += 1;
+            continue;
+        }
+        match b.get(i..).map_or(0, whitespace_len) {
+            0 => {
+                run.get_or_insert(i);
+                i += 1;
+                continue;
+            }
+            // One space between two words keeps the run going.
+            1 if c == b' '
+                && run.is_some()
+                && b.get(i + 1..)
+                    .is_some_and(|r| !r.is_empty() && whitespace_len(r) == 0) =>
+            {
+                i += 1;
+            }
+            n => {
+                if let Some(r) = run.take() {
+                    push_word(&mut out, s.get(r..i).unwrap_or(""));
+                }
+                i += n;
+            }
+        }
+    }
+    if let Some(r) = run {
+        push_word(&mut out, s.get(r..).unwrap_or(""));
     }
     out
 }
 
-/// The citation of a claim. `quotes` holds the document's sentences already
-/// quoted: a sentence usually carries several claims.
-fn cite(src: &SourceDoc, c: &Claim, quotes: &mut HashMap<Span, String>) -> Cited {
-    let quote = quotes
-        .entry(c.source.sentence)
-        .or_insert_with(|| single_spaced(c.source.sentence.slice(&src.text)))
-        .clone();
-    Cited {
-        doc: src.id.clone(),
-        path: src.path.clone(),
-        quote,
-        rule: c.rule.clone(),
-        confidence: c.confidence,
+fn push_word(out: &mut String, w: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(w);
+}
+
+/// The length in bytes of the whitespace character `b` starts with, 0 when
+/// it starts with none: the UTF-8 forms of the characters for which
+/// `char::is_whitespace` holds. A continuation byte never starts one, so
+/// the bytes of a string can be tested one by one.
+fn whitespace_len(b: &[u8]) -> usize {
+    match b {
+        [b'\t'..=b'\r' | b' ', ..] => 1,
+        [0x21..=0x7f, ..] => 0,
+        [0xc2, 0x85 | 0xa0, ..] => 2,
+        [0xe1, 0x9a, 0x80, ..]
+        | [0xe2, 0x80, 0x80..=0x8a | 0xa8 | 0xa9 | 0xaf, ..]
+        | [0xe2, 0x81, 0x9f, ..]
+        | [0xe3, 0x80, 0x80, ..] => 3,
+        _ => 0,
     }
 }
+
+/// A hasher for the spans that key a document's quotes: two offsets from
+/// our own text, nothing to defend against, so a multiply and a rotation
+/// serve better than the default SipHash, which showed in the profile.
+#[derive(Default)]
+struct SpanHasher(u64);
+
+impl std::hash::Hasher for SpanHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+}
+
+impl SpanHasher {
+    fn add(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// The sentences of one document already quoted, by span.
+type Quotes = HashMap<Span, String, std::hash::BuildHasherDefault<SpanHasher>>;
 
 fn party_keys(ps: &[PolityRef]) -> Vec<String> {
     ps.iter()
@@ -239,32 +320,28 @@ pub(crate) fn person_tokens(name: &str) -> Vec<String> {
     t
 }
 
-/// A provision's kind and each of its regions (`""` for none).
-fn provision_keys(c: &Claim) -> Vec<(String, String)> {
-    let kind = c
-        .value
-        .get("kind")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
-    let regions: Vec<String> = c
+/// A provision's kind and each of its regions (`""` for none), borrowed
+/// from the claim: every provision of every document is looked at.
+fn provision_keys(c: &Claim) -> Vec<(&str, &str)> {
+    let kind = c.value.get("kind").and_then(Value::as_str).unwrap_or("");
+    let mut keys: Vec<(&str, &str)> = c
         .value
         .get("regions")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
-        .map(str::to_string)
+        .map(|r| (kind, r))
         .collect();
-    if regions.is_empty() {
-        return vec![(kind, String::new())];
+    if keys.is_empty() {
+        keys.push((kind, ""));
     }
-    regions.into_iter().map(|r| (kind.clone(), r)).collect()
+    keys
 }
 
 /// The provisions each agreement of a document states of itself (not
 /// through its series), by kind and region.
-fn own_provisions(stated: &[(AgreementFacts, Vec<&Claim>)]) -> Vec<(String, String)> {
+fn own_provisions<'c>(stated: &[(AgreementFacts, Vec<&'c Claim>)]) -> Vec<(&'c str, &'c str)> {
     let mut out = Vec::new();
     for (_, claims) in stated {
         let Some(subject) = claims
@@ -289,7 +366,7 @@ fn own_provisions(stated: &[(AgreementFacts, Vec<&Claim>)]) -> Vec<(String, Stri
 /// in R", said of a whole series, summarises the member whose clause it is:
 /// copied to every member it would give the later ones spheres their own
 /// text never states. A series provision no member states stays with all.
-fn restates_a_member(c: &Claim, own: &[(String, String)]) -> bool {
+fn restates_a_member(c: &Claim, own: &[(&str, &str)]) -> bool {
     c.predicate == "provision"
         && provision_keys(c).iter().any(|(kind, region)| {
             own.iter()
@@ -332,6 +409,8 @@ fn out_of_order(a: &AgreementFacts, b: &AgreementFacts) -> bool {
 /// merge's time.
 struct MergeKey<'a> {
     facts: &'a AgreementFacts,
+    /// The signing date without qualifiers ([`date_core`]).
+    signed: Option<&'a str>,
     parties: Vec<String>,
     tokens: Vec<String>,
 }
@@ -340,9 +419,19 @@ impl<'a> MergeKey<'a> {
     fn new(facts: &'a AgreementFacts) -> Self {
         MergeKey {
             facts,
+            signed: facts.signed.as_deref().map(date_core),
             parties: party_keys(&facts.parties),
             tokens: name_tokens(&facts.name),
         }
+    }
+
+    /// Whether `same_agreement` and `out_of_order` answer alike for the two
+    /// keys, whatever they are compared with: they read only these fields.
+    fn compares_as(&self, other: &MergeKey) -> bool {
+        self.facts.signed == other.facts.signed
+            && self.facts.ended == other.facts.ended
+            && self.parties == other.parties
+            && self.tokens == other.tokens
     }
 }
 
@@ -364,7 +453,7 @@ struct MergeIndex<'k> {
 impl<'k> MergeIndex<'k> {
     /// The year of a signing date, when its core is at least that precise.
     fn year(key: &MergeKey<'k>) -> Option<Option<&'k str>> {
-        let core = date_core(key.facts.signed.as_deref()?);
+        let core = key.signed?;
         Some(core.get(..4).filter(|_| core.len() >= 4))
     }
 
@@ -405,8 +494,8 @@ impl<'k> MergeIndex<'k> {
 /// Whether two stated agreements are one: shared parties and compatible
 /// signing dates, or strongly matching names with no contradicting date.
 fn same_agreement(a: &MergeKey, b: &MergeKey) -> bool {
-    let dates_ok = match (&a.facts.signed, &b.facts.signed) {
-        (Some(x), Some(y)) => Some(dates_compatible(x, y)),
+    let dates_ok = match (a.signed, b.signed) {
+        (Some(x), Some(y)) => Some(cores_compatible(x, y)),
         _ => None,
     };
     if dates_ok == Some(false) {
@@ -417,7 +506,7 @@ fn same_agreement(a: &MergeKey, b: &MergeKey) -> bool {
     let parties_ok = shared >= 2.min(pa.len()).min(pb.len()).max(1);
     // Same day and same parties: one signing.
     let same_day = matches!((&a.facts.signed, &b.facts.signed), (Some(x), Some(y))
-        if x.len() >= 10 && y.len() >= 10 && dates_compatible(x, y));
+        if x.len() >= 10 && y.len() >= 10 && dates_ok == Some(true));
     if parties_ok && same_day {
         return true;
     }
@@ -429,49 +518,302 @@ fn same_agreement(a: &MergeKey, b: &MergeKey) -> bool {
     names >= 0.75 || (names >= 0.5 && parties_ok && dates_ok == Some(true))
 }
 
+/// The documents a build reads: the caller's, whose claims are copied into
+/// the base, or given up, whose claims move into it.
+enum Docs<'a> {
+    Shared(&'a [SourceDoc]),
+    Owned(Vec<SourceDoc>),
+}
+
+impl Docs<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Docs::Shared(d) => d.len(),
+            Docs::Owned(d) => d.len(),
+        }
+    }
+
+    fn get(&self, d: usize) -> Option<&SourceDoc> {
+        match self {
+            Docs::Shared(docs) => docs.get(d),
+            Docs::Owned(docs) => docs.get(d),
+        }
+    }
+
+    /// Document `d`, ready to hand its claims to the base.
+    fn claims_of(&mut self, d: usize) -> Option<DocClaims<'_>> {
+        let (id, path, text, claims) = match self {
+            Docs::Shared(docs) => {
+                let s = docs.get(d)?;
+                (&s.id, &s.path, &s.text, ClaimsRef::Shared(&s.claims))
+            }
+            Docs::Owned(docs) => {
+                let SourceDoc {
+                    id,
+                    path,
+                    text,
+                    claims,
+                } = docs.get_mut(d)?;
+                (&*id, &*path, &*text, ClaimsRef::Owned(claims))
+            }
+        };
+        let uses = vec![0; claims.len()];
+        Some(DocClaims {
+            id,
+            path,
+            text,
+            claims,
+            uses,
+        })
+    }
+}
+
+enum ClaimsRef<'d> {
+    Shared(&'d [Claim]),
+    Owned(&'d mut [Claim]),
+}
+
+impl ClaimsRef<'_> {
+    fn len(&self) -> usize {
+        match self {
+            ClaimsRef::Shared(c) => c.len(),
+            ClaimsRef::Owned(c) => c.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<&Claim> {
+        match self {
+            ClaimsRef::Shared(c) => c.get(i),
+            ClaimsRef::Owned(c) => c.get(i),
+        }
+    }
+}
+
+/// What a fact or an item keeps of a claim.
+struct Parts {
+    predicate: String,
+    value: Value,
+    valid_time: Option<String>,
+    rule: String,
+    confidence: f32,
+    sentence: Span,
+}
+
+/// One document while the base takes its claims: each claim is handed out
+/// as often as the base cites it, copied for all but the last citation and,
+/// when the documents were given up, moved into the last.
+struct DocClaims<'d> {
+    id: &'d str,
+    path: &'d str,
+    text: &'d str,
+    claims: ClaimsRef<'d>,
+    /// Citations still to come of each claim.
+    uses: Vec<u32>,
+}
+
+impl DocClaims<'_> {
+    fn len(&self) -> usize {
+        self.claims.len()
+    }
+
+    fn predicate(&self, i: usize) -> Option<&str> {
+        self.claims.get(i).map(|c| c.predicate.as_str())
+    }
+
+    /// Notes one more citation of claim `i` to come.
+    fn count(&mut self, i: Option<usize>) {
+        if let Some(n) = i.and_then(|i| self.uses.get_mut(i)) {
+            *n += 1;
+        }
+    }
+
+    /// One citation of claim `i`: everything a fact keeps when `whole`,
+    /// else only what a citation needs (the rule, confidence and sentence).
+    fn take(&mut self, i: usize, whole: bool) -> Option<Parts> {
+        let left = self.uses.get_mut(i)?;
+        *left = left.saturating_sub(1);
+        let last = *left == 0;
+        match &mut self.claims {
+            ClaimsRef::Owned(cs) if last => {
+                let c = cs.get_mut(i)?;
+                Some(Parts {
+                    predicate: if whole {
+                        std::mem::take(&mut c.predicate)
+                    } else {
+                        String::new()
+                    },
+                    value: if whole { c.value.take() } else { Value::Null },
+                    valid_time: if whole { c.valid_time.take() } else { None },
+                    rule: std::mem::take(&mut c.rule),
+                    confidence: c.confidence,
+                    sentence: c.source.sentence,
+                })
+            }
+            claims => {
+                let c = claims.get(i)?;
+                Some(Parts {
+                    predicate: if whole {
+                        c.predicate.clone()
+                    } else {
+                        String::new()
+                    },
+                    value: if whole { c.value.clone() } else { Value::Null },
+                    valid_time: if whole { c.valid_time.clone() } else { None },
+                    rule: c.rule.clone(),
+                    confidence: c.confidence,
+                    sentence: c.source.sentence,
+                })
+            }
+        }
+    }
+}
+
+/// The citation of a claim in document (`id`, `path`, `text`). `quotes`
+/// holds the document's sentences already quoted: a sentence usually
+/// carries several claims.
+fn cite(
+    (id, path, text): (&str, &str, &str),
+    sentence: Span,
+    rule: String,
+    confidence: f32,
+    quotes: &mut Quotes,
+) -> Cited {
+    let quote = quotes
+        .entry(sentence)
+        .or_insert_with(|| single_spaced(sentence.slice(text)))
+        .clone();
+    Cited {
+        doc: id.to_string(),
+        path: path.to_string(),
+        quote,
+        rule,
+        confidence,
+    }
+}
+
+/// The position of `c` in `claims`, which holds it: the stated agreements
+/// refer to their claims, and the build keeps positions instead so that it
+/// can take the claims themselves afterwards.
+fn position(claims: &[Claim], c: &Claim) -> Option<usize> {
+    let size = std::mem::size_of::<Claim>().max(1);
+    let offset = (c as *const Claim as usize).checked_sub(claims.as_ptr() as usize)?;
+    let i = offset / size;
+    claims
+        .get(i)
+        .filter(|x| offset % size == 0 && std::ptr::eq(*x, c))
+        .map(|_| i)
+}
+
+/// One agreement a document states, its claims by position.
+struct Stated {
+    facts: AgreementFacts,
+    /// The claim that declares it.
+    decl: Option<usize>,
+    /// The claims that become its facts, in order.
+    claims: Vec<usize>,
+}
+
+/// The agreements `doc` states, each with the claims that become its facts:
+/// its own, and those of its series that no member states of itself.
+fn stated_of(doc: &SourceDoc) -> Vec<Stated> {
+    let stated = stated_agreements(&doc.claims);
+    let own = own_provisions(&stated);
+    stated
+        .into_iter()
+        .map(|(facts, claims)| {
+            let decl = claims.iter().find(|c| c.predicate == "agreement").copied();
+            let subject = decl.map(|c| c.subject.as_str());
+            let claims = claims
+                .iter()
+                .filter(|c| Some(c.subject.as_str()) == subject || !restates_a_member(c, &own))
+                .filter_map(|c| position(&doc.claims, c))
+                .collect();
+            Stated {
+                facts,
+                decl: decl.and_then(|c| position(&doc.claims, c)),
+                claims,
+            }
+        })
+        .collect()
+}
+
 impl KnowledgeBase {
     /// Merges the agreements, events and indicators of many documents.
+    /// The documents stay the caller's: every fact is a copy of its claim.
+    /// [`KnowledgeBase::build_owned`] gives the same base for less work.
     pub fn build(docs: &[SourceDoc]) -> KnowledgeBase {
+        Self::build_from(Docs::Shared(docs))
+    }
+
+    /// Merges the agreements, events and indicators of many documents, as
+    /// [`KnowledgeBase::build`] does, taking the documents: each claim's
+    /// value, predicate, time and rule move into the fact that cites it
+    /// instead of being copied (copying and then dropping the claims' JSON
+    /// values was most of the cost of a build).
+    pub fn build_owned(docs: Vec<SourceDoc>) -> KnowledgeBase {
+        Self::build_from(Docs::Owned(docs))
+    }
+
+    fn build_from(mut docs: Docs<'_>) -> KnowledgeBase {
         let mut kb = KnowledgeBase::default();
-        // The stated agreements of every document, and for each merged
-        // agreement the indices of the stated ones it holds, so that the
-        // merge compares precomputed keys.
-        let stated_all: Vec<Vec<(AgreementFacts, Vec<&Claim>)>> =
-            docs.iter().map(|d| stated_agreements(&d.claims)).collect();
+        // The stated agreements of every document, their claims as indices
+        // into the document's claims so that the claims can be taken later;
+        // for each merged agreement the indices of the stated ones it holds,
+        // so that the merge compares precomputed keys.
+        let stated_all: Vec<Vec<Stated>> = (0..docs.len())
+            .map(|d| docs.get(d).map_or_else(Vec::new, stated_of))
+            .collect();
         let keys: Vec<Vec<MergeKey>> = stated_all
             .iter()
-            .map(|st| st.iter().map(|(f, _)| MergeKey::new(f)).collect())
+            .map(|st| st.iter().map(|s| MergeKey::new(&s.facts)).collect())
             .collect();
         let mut members: Vec<Vec<(usize, usize)>> = Vec::new();
         let mut index = MergeIndex::default();
-        for (d, (src, stated)) in docs.iter().zip(&stated_all).enumerate() {
-            let own = own_provisions(stated);
-            let mut quotes: HashMap<Span, String> = HashMap::new();
-            for (k, (f, claims)) in stated.iter().enumerate() {
+        for (d, stated) in stated_all.iter().enumerate() {
+            let Some(mut src) = docs.claims_of(d) else {
+                continue;
+            };
+            // How often the base cites each claim: a claim moves into its
+            // last citation and is copied into the ones before.
+            for s in stated {
+                src.count(s.decl);
+                for &i in &s.claims {
+                    src.count(Some(i));
+                }
+            }
+            for i in 0..src.len() {
+                if matches!(src.predicate(i), Some("event" | "indicator")) {
+                    src.count(Some(i));
+                }
+            }
+            let mut quotes = Quotes::default();
+            for (k, s) in stated.iter().enumerate() {
+                let f = &s.facts;
                 let Some(key) = keys.get(d).and_then(|ks| ks.get(k)) else {
                     continue;
                 };
-                let decl = claims.iter().find(|c| c.predicate == "agreement").copied();
-                let subject = decl.map(|d| d.subject.as_str());
-                let cited_decl = decl
-                    .map(|d| cite(src, d, &mut quotes))
-                    .unwrap_or_else(|| Cited {
-                        doc: src.id.clone(),
-                        path: src.path.clone(),
+                let at = (src.id, src.path, src.text);
+                let cited_decl = match s.decl.and_then(|i| src.take(i, false)) {
+                    Some(p) => cite(at, p.sentence, p.rule, p.confidence, &mut quotes),
+                    None => Cited {
+                        doc: src.id.to_string(),
+                        path: src.path.to_string(),
                         quote: String::new(),
                         rule: String::new(),
                         confidence: 0.0,
-                    });
-                let facts: Vec<Fact> = claims
-                    .iter()
-                    .filter(|c| Some(c.subject.as_str()) == subject || !restates_a_member(c, &own))
-                    .map(|c| Fact {
-                        predicate: c.predicate.clone(),
-                        value: c.value.clone(),
-                        valid_time: c.valid_time.clone(),
-                        cited: cite(src, c, &mut quotes),
-                    })
-                    .collect();
+                    },
+                };
+                let mut facts: Vec<Fact> = Vec::with_capacity(s.claims.len());
+                for &i in &s.claims {
+                    if let Some(p) = src.take(i, true) {
+                        facts.push(Fact {
+                            cited: cite(at, p.sentence, p.rule, p.confidence, &mut quotes),
+                            predicate: p.predicate,
+                            value: p.value,
+                            valid_time: p.valid_time,
+                        });
+                    }
+                }
                 let member_key = |&(md, mk): &(usize, usize)| keys.get(md)?.get(mk);
                 let found = index.candidates(key).into_iter().find(|&i| {
                     let ms = members.get(i).map_or(&[][..], Vec::as_slice);
@@ -486,6 +828,11 @@ impl KnowledgeBase {
                 let merged =
                     found.and_then(|i| Some((kb.agreements.get_mut(i)?, members.get_mut(i)?)));
                 let is_new = merged.is_none();
+                // A member the merge compares exactly as one it holds
+                // (the same agreement stated alike by many documents)
+                // changes no comparison: only the first is kept among the
+                // members and in the index.
+                let mut distinct = true;
                 match merged {
                     Some((a, ms)) => {
                         if !a.aliases.contains(&f.name) && a.name != f.name {
@@ -493,7 +840,10 @@ impl KnowledgeBase {
                         }
                         a.facts.extend(facts);
                         a.per_source.push((f.clone(), cited_decl));
-                        ms.push((d, k));
+                        distinct = !ms.iter().filter_map(member_key).any(|m| m.compares_as(key));
+                        if distinct {
+                            ms.push((d, k));
+                        }
                     }
                     None => kb.agreements.push(Agreement {
                         id: String::new(),
@@ -513,18 +863,23 @@ impl KnowledgeBase {
                 if is_new {
                     members.push(vec![(d, k)]);
                 }
-                index.add(found.unwrap_or(members.len() - 1), key);
+                if distinct {
+                    index.add(found.unwrap_or(members.len() - 1), key);
+                }
             }
-            for c in &src.claims {
-                let mut item = || Item {
-                    value: c.value.clone(),
-                    valid_time: c.valid_time.clone(),
-                    cited: cite(src, c, &mut quotes),
+            for i in 0..src.len() {
+                let list = match src.predicate(i) {
+                    Some("event") => &mut kb.events,
+                    Some("indicator") => &mut kb.indicators,
+                    _ => continue,
                 };
-                match c.predicate.as_str() {
-                    "event" => kb.events.push(item()),
-                    "indicator" => kb.indicators.push(item()),
-                    _ => {}
+                if let Some(p) = src.take(i, true) {
+                    let at = (src.id, src.path, src.text);
+                    list.push(Item {
+                        cited: cite(at, p.sentence, p.rule, p.confidence, &mut quotes),
+                        value: p.value,
+                        valid_time: p.valid_time,
+                    });
                 }
             }
         }
@@ -709,12 +1064,32 @@ impl KnowledgeBase {
             p.id = format!("P{}", i + 1);
         }
         self.persons = persons;
-        // Each signatory once, under its merged name.
+        // Each signatory once, under its merged name. The lookups of
+        // `person`, indexed: the first person with the form, else the first
+        // whose name has the same words.
+        let mut by_form: HashMap<&str, &Person> = HashMap::new();
+        let mut by_tokens: HashMap<Vec<String>, &Person> = HashMap::new();
+        for p in &self.persons {
+            for form in std::iter::once(&p.name).chain(&p.aliases) {
+                by_form.entry(form.as_str()).or_insert(p);
+            }
+            by_tokens.entry(person_tokens(&p.name)).or_insert(p);
+        }
+        let person = |name: &str| {
+            by_form.get(name).copied().or_else(|| {
+                let t = person_tokens(name);
+                if t.is_empty() {
+                    None
+                } else {
+                    by_tokens.get(&t).copied()
+                }
+            })
+        };
         let mut signatories: Vec<Vec<String>> = Vec::new();
         for a in &self.agreements {
             let mut merged: Vec<String> = Vec::new();
             for s in &a.signatories {
-                let n = self.person(s).map_or(s.clone(), |p| p.name.clone());
+                let n = person(s).map_or(s.clone(), |p| p.name.clone());
                 if !merged.contains(&n) {
                     merged.push(n);
                 }
@@ -1053,6 +1428,58 @@ mod tests {
     }
 
     #[test]
+    fn taking_the_documents_gives_the_same_base() {
+        // Claims cited more than once (a series' provisions, copied to each
+        // member) must be copied into all but their last citation.
+        let sphere = |s: &str| {
+            claim(
+                s,
+                "provision",
+                json!({"kind": "neutrality", "regions": ["Algarve"]}),
+            )
+        };
+        let mut series = src("s", "Faro Conventions", "1802");
+        series.claims = vec![
+            claim(
+                "agreement:0",
+                "agreement",
+                json!({"name": "Faro Conventions", "is_series": true}),
+            ),
+            sphere("agreement:0"),
+            claim(
+                "agreement:1",
+                "agreement",
+                json!({"name": "First Faro Convention", "series": "agreement:0"}),
+            ),
+            claim("agreement:1", "signed", json!({"date": "1802-01-02"})),
+            claim(
+                "agreement:2",
+                "agreement",
+                json!({"name": "Second Faro Convention", "series": "agreement:0"}),
+            ),
+            claim("agreement:2", "signed", json!({"date": "1803-01-02"})),
+            claim(
+                "event:0",
+                "event",
+                json!({"kind": "visit", "persons": ["Diego Godoy"]}),
+            ),
+        ];
+        let mut a = src("a", "Treaty of Evora", "1801-07-03");
+        a.claims
+            .push(signatory("Manuel Godoy", Some("Envoy"), None));
+        let docs = vec![a, src("b", "Evora Treaty", "1801-07-03~"), series];
+        let shared = serde_json::to_string(&KnowledgeBase::build(&docs)).unwrap();
+        let owned = KnowledgeBase::build_owned(docs);
+        assert_eq!(serde_json::to_string(&owned).unwrap(), shared);
+        let second = owned.find("Second Faro Convention").unwrap();
+        assert!(second
+            .facts
+            .iter()
+            .any(|f| f.predicate == "provision" && f.value["regions"][0] == "Algarve"));
+        assert_eq!(owned.events.len(), 1);
+    }
+
+    #[test]
     fn period_name_examples() {
         let data = include_str!("../../../data/query/polity_periods.tsv");
         let mut n = 0;
@@ -1100,6 +1527,49 @@ mod tests {
         assert_eq!(evora.facts[0].cited.quote, "Quote");
         assert!(kb.find("Faro").is_some());
         assert!(kb.find("Nothing like it").is_none());
+    }
+}
+
+#[cfg(test)]
+mod quote_props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What `single_spaced` must give, written the plain way.
+    fn reference(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn whitespace_len_agrees_with_char_is_whitespace() {
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            let enc = c.encode_utf8(&mut buf);
+            let want = if c.is_whitespace() { enc.len() } else { 0 };
+            assert_eq!(whitespace_len(enc.as_bytes()), want, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn quotes_are_single_spaced() {
+        assert_eq!(
+            single_spaced("  The pact\u{a0}was\n\tsigned.\u{3000}"),
+            "The pact was signed."
+        );
+        assert_eq!(
+            single_spaced("Déjà\u{2009}vu \u{2019}x\u{2019}"),
+            "Déjà vu \u{2019}x\u{2019}"
+        );
+        assert_eq!(single_spaced(" \u{85}\r\n "), "");
+    }
+
+    proptest! {
+        #[test]
+        fn single_spaced_is_split_whitespace_joined(
+            s in "([a-zé’—\u{a0}\u{85}\u{2000}-\u{200b}\u{2028}\u{202f}\u{205f}\u{3000}\u{1680} \t\n\r]|[\\PC]){0,40}",
+        ) {
+            prop_assert_eq!(single_spaced(&s), reference(&s));
+        }
     }
 }
 

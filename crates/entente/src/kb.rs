@@ -51,7 +51,7 @@ pub fn knowledge_base(store: &entente_store::Store) -> anyhow::Result<KnowledgeB
             claims,
         });
     }
-    Ok(KnowledgeBase::build(&docs))
+    Ok(KnowledgeBase::build_owned(docs))
 }
 
 fn parties(ps: &[PolityRef]) -> String {
