@@ -178,12 +178,17 @@ pub(crate) fn cut_month(s: &str) -> &str {
 /// A name without its trailing party phrase ("Naturalization Treaty with
 /// the Kingdom of Bavaria" -> "Naturalization Treaty"), for identity.
 pub(crate) fn without_party_phrase(s: &str) -> &str {
-    [" with ", " between "]
-        .iter()
-        .filter_map(|p| s.find(p))
-        .min()
-        .and_then(|i| s.get(..i))
-        .unwrap_or(s)
+    // The first space that starts either phrase: one walk over the spaces,
+    // where a substring search per phrase built a searcher each time (this
+    // runs for every agreement mention).
+    let starts_phrase = |i: usize| {
+        let rest = s.get(i..).unwrap_or("");
+        rest.starts_with(" with ") || rest.starts_with(" between ")
+    };
+    match s.match_indices(' ').map(|(i, _)| i).find(|&i| starts_phrase(i)) {
+        Some(i) => s.get(..i).unwrap_or(s),
+        None => s,
+    }
 }
 
 /// A name with nothing else known: no acronym, ordinal, year or polities.
@@ -537,6 +542,21 @@ mod tests {
                 "{} on {text:?}",
                 plain.as_str()
             );
+        }
+    }
+
+    #[test]
+    fn a_party_phrase_ends_a_name() {
+        let cases = [
+            ("Naturalization Treaty with the Kingdom of Bavaria", "Naturalization Treaty"),
+            ("Convention between X and Y with Z", "Convention"),
+            ("Treaty of Commerce with", "Treaty of Commerce with"),
+            ("Treaty  with Spain", "Treaty "),
+            ("Treaty of Withdrawal", "Treaty of Withdrawal"),
+            ("", ""),
+        ];
+        for (name, want) in cases {
+            assert_eq!(without_party_phrase(name), want, "{name:?}");
         }
     }
 
