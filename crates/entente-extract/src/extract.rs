@@ -12,6 +12,7 @@ use entente_recognise::{
 use entente_source::{BlockKind, Document, Span};
 use regex::Regex;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -145,39 +146,73 @@ pub(crate) fn is_plural_name(name: &str) -> bool {
 /// separators or dropped words either way.
 pub(crate) fn name_tokens(s: &str) -> Vec<String> {
     let mut out = Vec::new();
+    each_name_token(s, |t| {
+        out.push(t.to_string());
+        true
+    });
+    out
+}
+
+/// Calls `f` with each of the [`name_tokens`] of `s` in turn, until it
+/// returns false, without making them: a caller that only counts them or
+/// reads the first allocates nothing for an ASCII name.
+fn each_name_token(s: &str, mut f: impl FnMut(&str) -> bool) {
+    let mut ascii = String::new();
     for raw in s.split(|c: char| !c.is_alphanumeric()) {
         if raw.is_empty() {
             continue;
         }
         if !raw.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-            push_name_token(raw, &mut out);
+            if let Some(t) = name_token(raw) {
+                if !f(t) {
+                    return;
+                }
+            }
+            continue;
+        }
+        if raw.is_ascii() {
+            // ASCII lower-casing makes no separator: the word stays one
+            // token, folded into a buffer reused for every word.
+            ascii.clear();
+            ascii.push_str(raw);
+            ascii.make_ascii_lowercase();
+            if let Some(t) = name_token(&ascii) {
+                if !f(t) {
+                    return;
+                }
+            }
             continue;
         }
         // Lower-casing may yield a separator ("İ" gives "i" and a combining
         // dot), which splits the word as folding the whole name would.
         let lower = raw.to_lowercase();
         for t in lower.split(|c: char| !c.is_alphanumeric()) {
-            push_name_token(t, &mut out);
+            if let Some(t) = name_token(t) {
+                if !f(t) {
+                    return;
+                }
+            }
         }
     }
-    out
 }
 
-fn push_name_token(t: &str, out: &mut Vec<String>) {
+/// A lower-cased word of a name as a token: none for years and function
+/// words, and plurals of instrument words made singular.
+fn name_token(t: &str) -> Option<&str> {
     if t.is_empty()
         || t.bytes().all(|b| b.is_ascii_digit())
         || matches!(t, "the" | "of" | "and" | "between" | "on" | "a" | "an")
     {
-        return;
+        return None;
     }
-    out.push(match t {
+    Some(match t {
         // "the Secret Agreements" and "the Secret Agreement" are one.
-        "treaties" => "treaty".to_string(),
+        "treaties" => "treaty",
         "agreements" | "conventions" | "pacts" | "alliances" | "accords" | "protocols" => {
-            t.trim_end_matches('s').to_string()
+            t.trim_end_matches('s')
         }
-        t => t.to_string(),
-    });
+        t => t,
+    })
 }
 
 const ORDINALS: [&str; 10] = [
@@ -1056,31 +1091,46 @@ impl<'a> Engine<'a> {
     /// instrument word ("Treaty") is an anaphor, and only a capitalised
     /// ordinal ("the First Treaty", not "the first treaty Korea signed")
     /// makes a series member.
-    fn normalise_mention(&self, m: &Mention, a: &AgreementMention) -> AgreementMention {
-        let mut a = a.clone();
-        let cut = crate::names::cut_month(&a.name).len();
-        a.name.truncate(cut);
-        let toks = name_tokens(&a.name);
-        let has_ordinal_word = toks.first().is_some_and(|t| ordinal_word(t).is_some());
-        let dated_plural = is_plural_name(&a.name) && a.year.is_some();
-        let bare = toks.len() == 1 || (toks.len() == 2 && has_ordinal_word);
+    ///
+    /// Copy on write: most mentions need no correction, and a copy of each
+    /// (its name, instrument and polities) was a tenth of extraction's
+    /// allocations.
+    fn normalise_mention<'m>(
+        &self,
+        m: &Mention,
+        a: &'m AgreementMention,
+    ) -> Cow<'m, AgreementMention> {
+        let name = crate::names::cut_month(&a.name);
+        let mut reference = a.reference;
+        let mut ordinal = a.ordinal;
+        // How many tokens (two are enough to tell) and whether the first is
+        // an ordinal word.
+        let (mut count, mut has_ordinal_word) = (0, false);
+        each_name_token(name, |t| {
+            if count == 0 {
+                has_ordinal_word = ordinal_word(t).is_some();
+            }
+            count += 1;
+            count < 3
+        });
+        let dated_plural = is_plural_name(name) && a.year.is_some();
+        let bare = count == 1 || (count == 2 && has_ordinal_word);
         if bare && !dated_plural {
-            a.reference = true;
+            reference = true;
         }
         // "the treaties of 1778" names every agreement of that year, not the
         // last one mentioned.
         if dated_plural {
-            a.reference = false;
+            reference = false;
         }
         // "the Russo-Japanese alliance": a head noun in lower case makes a
         // description, which after "the" points back like an anaphor.
         // "the 1901 Hay-Pauncefote treaty" carries its own year: a name.
-        let year_led = a
-            .name
+        let year_led = name
             .split_whitespace()
             .next()
             .is_some_and(|w| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()));
-        if !a.reference && !dated_plural && !year_led && is_description(&a.name) {
+        if !reference && !dated_plural && !year_led && is_description(name) {
             let before = self.text(Span::new(m.span.start.saturating_sub(8), m.span.start));
             let last = before
                 .split_whitespace()
@@ -1088,19 +1138,26 @@ impl<'a> Engine<'a> {
                 .unwrap_or("")
                 .to_lowercase();
             if matches!(last.as_str(), "the" | "this" | "that" | "its") {
-                a.reference = true;
+                reference = true;
             }
         }
-        if a.ordinal.is_some() {
+        if ordinal.is_some() {
             let text = self.text(m.span);
             let capitalised = text.split_whitespace().any(|w| {
                 ordinal_word(w).is_some() && w.chars().next().is_some_and(char::is_uppercase)
             });
             if !capitalised {
-                a.ordinal = None;
+                ordinal = None;
             }
         }
-        a
+        if name.len() == a.name.len() && reference == a.reference && ordinal == a.ordinal {
+            return Cow::Borrowed(a);
+        }
+        let mut a = a.clone();
+        a.name.truncate(name.len());
+        a.reference = reference;
+        a.ordinal = ordinal;
+        Cow::Owned(a)
     }
 
     /// Assigns every agreement mention of a sentence to an entity and keeps
@@ -1832,16 +1889,25 @@ impl Engine<'_> {
 
     /// Polities in a span, distinct, nearest the trigger first.
     fn polities_near(&self, span: Span, trig: Span) -> Vec<Value> {
-        let mut ps: Vec<(usize, Value)> = Vec::new();
+        self.polity_mentions_near(span, trig)
+            .into_iter()
+            .map(polity_value)
+            .collect()
+    }
+
+    /// [`Engine::polities_near`] before the polities become claim values:
+    /// for the callers that want only the nearest or only how many.
+    fn polity_mentions_near(&self, span: Span, trig: Span) -> Vec<&PolityMention> {
+        let mut ps: Vec<(usize, &PolityMention)> = Vec::new();
         for m in self.rec.mentions_in(span) {
             if self.inside_agreement(&m.span) {
                 continue;
             }
             if let Some(p) = polity_of(m) {
                 let d = dist(&m.span, &trig);
-                match ps.iter_mut().find(|x| x.1["id"] == p.id.as_str()) {
+                match ps.iter_mut().find(|x| x.1.id == p.id) {
                     Some(x) => x.0 = x.0.min(d),
-                    None => ps.push((d, polity_value(p))),
+                    None => ps.push((d, p)),
                 }
             }
         }
@@ -2195,7 +2261,10 @@ impl Engine<'_> {
                     }
                     seen.push(kind.clone());
                     let ev = Span::new(s.span.start + a, s.span.start + b);
-                    let beneficiary = self.polities_near(s.span, ev).into_iter().next();
+                    let beneficiary = self
+                        .polity_mentions_near(s.span, ev)
+                        .first()
+                        .map(|p| polity_value(p));
                     self.push(
                         agreement_key(e),
                         "provision",
@@ -2245,7 +2314,11 @@ impl Engine<'_> {
                 .to_lowercase()
                 .starts_with("by ");
             if by {
-                if let Some(p) = self.polities_near(after, trig).into_iter().next() {
+                if let Some(p) = self
+                    .polity_mentions_near(after, trig)
+                    .first()
+                    .map(|p| polity_value(p))
+                {
                     value["by"] = p;
                 }
             }
@@ -2570,7 +2643,7 @@ impl Engine<'_> {
             && spolities
                 .iter()
                 .any(|v| self.pair.iter().any(|p| p["id"] == v["id"]))
-            && self.polities_near(clause, trig).len() == 2;
+            && self.polity_mentions_near(clause, trig).len() == 2;
         let parties = if let Some(x) = self.heading_counterpart(s, trig) {
             Some(x)
         } else if clause_pair {
@@ -3814,10 +3887,11 @@ mod proptests {
             let folded = folded.trim();
             let folded = folded.strip_prefix("the ").unwrap_or(folded);
             let folded = folded.split_whitespace().collect::<Vec<_>>().join(" ");
-            let mut want = Vec::new();
-            for t in folded.split(|c: char| !c.is_alphanumeric()) {
-                push_name_token(t, &mut want);
-            }
+            let want: Vec<String> = folded
+                .split(|c: char| !c.is_alphanumeric())
+                .filter_map(name_token)
+                .map(str::to_string)
+                .collect();
             prop_assert_eq!(name_tokens(&name), want);
         }
     }
