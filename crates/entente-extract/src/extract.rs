@@ -1163,8 +1163,10 @@ impl<'a> Engine<'a> {
     /// Assigns every agreement mention of a sentence to an entity and keeps
     /// the section's current agreement up to date.
     fn resolve_agreements(&mut self, i: usize, s: &SentInfo) {
-        let ms: Vec<&Mention> = self.mentions_in(s.span);
-        for m in ms {
+        // The mentions are borrowed from the document's list, not from the
+        // engine, so no copy of them is needed while the engine changes.
+        let rec = self.rec;
+        for m in rec.mentions_in(s.span) {
             let Some(a) = agreement_of(m) else { continue };
             // The words after a name can show what it is ("U.S. Declaration"
             // followed by "of War").
