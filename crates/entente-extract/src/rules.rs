@@ -172,6 +172,16 @@ struct Prefilter {
     always: Vec<bool>,
 }
 
+/// Whether `text` holds a character of [`folds_to_ascii`]. Only its
+/// non-ASCII characters are looked up: this runs for every sentence.
+pub(crate) fn has_ascii_fold(text: &str) -> bool {
+    if text.is_ascii() {
+        return false;
+    }
+    let folds = folds_to_ascii();
+    text.chars().any(|c| !c.is_ascii() && folds.contains(&c))
+}
+
 /// The non-ASCII characters that a case-insensitive pattern matches for an
 /// ASCII letter (the long s for "s", the Kelvin sign for "k"). The literal
 /// pass folds ASCII case only, so a text holding one of them runs every
@@ -238,7 +248,7 @@ impl Prefilter {
     /// of a rule's literals starts. Rules without literals have no pairs;
     /// [`Prefilter::rule_starts`] tells them apart.
     fn starts(&self, text: &str) -> Option<Vec<(usize, usize)>> {
-        let folds = !text.is_ascii() && text.chars().any(|c| folds_to_ascii().contains(&c));
+        let folds = has_ascii_fold(text);
         let (Some(ac), false) = (&self.ac, folds) else {
             return None;
         };
