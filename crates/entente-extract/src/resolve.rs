@@ -14,6 +14,7 @@ use entente_source::Span;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 /// One source document and its claims, as the store holds them.
@@ -29,11 +30,15 @@ pub struct SourceDoc {
 }
 
 /// A citation as a reader sees it: the document and the quoted sentence.
+///
+/// The document, path and quote are shared: every fact of a document cites
+/// the same two strings, and a sentence usually carries several facts, so
+/// a copy of each per fact was most of resolution's allocations.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cited {
-    pub doc: String,
-    pub path: String,
-    pub quote: String,
+    pub doc: Arc<str>,
+    pub path: Arc<str>,
+    pub quote: Arc<str>,
     pub rule: String,
     pub confidence: f32,
 }
@@ -231,7 +236,7 @@ impl SpanHasher {
 }
 
 /// The sentences of one document already quoted, by span.
-type Quotes = HashMap<Span, String, std::hash::BuildHasherDefault<SpanHasher>>;
+type Quotes = HashMap<Span, Arc<str>, std::hash::BuildHasherDefault<SpanHasher>>;
 
 fn party_keys(ps: &[PolityRef]) -> Vec<String> {
     ps.iter()
@@ -672,7 +677,7 @@ impl DocClaims<'_> {
 /// holds the document's sentences already quoted: a sentence usually
 /// carries several claims.
 fn cite(
-    (id, path, text): (&str, &str, &str),
+    (id, path, text): (&Arc<str>, &Arc<str>, &str),
     sentence: Span,
     rule: String,
     confidence: f32,
@@ -680,11 +685,11 @@ fn cite(
 ) -> Cited {
     let quote = quotes
         .entry(sentence)
-        .or_insert_with(|| single_spaced(sentence.slice(text)))
+        .or_insert_with(|| single_spaced(sentence.slice(text)).into())
         .clone();
     Cited {
-        doc: id.to_string(),
-        path: path.to_string(),
+        doc: id.clone(),
+        path: path.clone(),
         quote,
         rule,
         confidence,
@@ -787,18 +792,19 @@ impl KnowledgeBase {
                 }
             }
             let mut quotes = Quotes::default();
+            let (doc_id, doc_path): (Arc<str>, Arc<str>) = (src.id.into(), src.path.into());
             for (k, s) in stated.iter().enumerate() {
                 let f = &s.facts;
                 let Some(key) = keys.get(d).and_then(|ks| ks.get(k)) else {
                     continue;
                 };
-                let at = (src.id, src.path, src.text);
+                let at = (&doc_id, &doc_path, src.text);
                 let cited_decl = match s.decl.and_then(|i| src.take(i, false)) {
                     Some(p) => cite(at, p.sentence, p.rule, p.confidence, &mut quotes),
                     None => Cited {
-                        doc: src.id.to_string(),
-                        path: src.path.to_string(),
-                        quote: String::new(),
+                        doc: doc_id.clone(),
+                        path: doc_path.clone(),
+                        quote: Arc::from(""),
                         rule: String::new(),
                         confidence: 0.0,
                     },
@@ -874,7 +880,7 @@ impl KnowledgeBase {
                     _ => continue,
                 };
                 if let Some(p) = src.take(i, true) {
-                    let at = (src.id, src.path, src.text);
+                    let at = (&doc_id, &doc_path, src.text);
                     list.push(Item {
                         cited: cite(at, p.sentence, p.rule, p.confidence, &mut quotes),
                         value: p.value,
@@ -1524,7 +1530,7 @@ mod tests {
         let evora = kb.find("treaty of evora").unwrap();
         assert_eq!(evora.conflicts.len(), 1);
         assert_eq!(evora.conflicts[0].values.len(), 2);
-        assert_eq!(evora.facts[0].cited.quote, "Quote");
+        assert_eq!(&*evora.facts[0].cited.quote, "Quote");
         assert!(kb.find("Faro").is_some());
         assert!(kb.find("Nothing like it").is_none());
     }

@@ -125,7 +125,7 @@ pub fn write_csv_tables(base: &Base<'_>, dir: &Path) -> Result<()> {
             .filter_map(|f| f.value.get("date").and_then(Value::as_str))
             .next()
             .unwrap_or("");
-        let mut docs: Vec<&str> = a.facts.iter().map(|f| f.cited.path.as_str()).collect();
+        let mut docs: Vec<&str> = a.facts.iter().map(|f| &*f.cited.path).collect();
         docs.sort_unstable();
         docs.dedup();
         ag.row([
@@ -167,8 +167,8 @@ pub fn write_csv_tables(base: &Base<'_>, dir: &Path) -> Result<()> {
                     .map(|c| c.to_string())
                     .unwrap_or_default(),
                 v.citations.len().to_string(),
-                first.map(|c| c.path.clone()).unwrap_or_default(),
-                first.map(|c| c.quote.clone()).unwrap_or_default(),
+                first.map(|c| c.path.to_string()).unwrap_or_default(),
+                first.map(|c| c.quote.to_string()).unwrap_or_default(),
             ])?;
         }
     }
@@ -193,8 +193,8 @@ pub fn write_csv_tables(base: &Base<'_>, dir: &Path) -> Result<()> {
             names(&ps),
             cows(&ps),
             text_of(e.value.get("place")),
-            e.cited.path.clone(),
-            e.cited.quote.clone(),
+            e.cited.path.to_string(),
+            e.cited.quote.to_string(),
         ])?;
     }
     let mut ind = Table::create(
@@ -220,8 +220,8 @@ pub fn write_csv_tables(base: &Base<'_>, dir: &Path) -> Result<()> {
             text_of(i.value.get("year")),
             names(&ps),
             cows(&ps),
-            i.cited.path.clone(),
-            i.cited.quote.clone(),
+            i.cited.path.to_string(),
+            i.cited.quote.to_string(),
         ])?;
     }
     for t in [ag, pa, pr, ev, ind] {

@@ -163,7 +163,10 @@ fn tri(t: Tri) -> Markup {
 /// Where a citation's sentence is: its document, at the sentence when the
 /// quote is found there.
 fn cite_href(snap: &Snapshot, c: &Cited) -> String {
-    match snap.sentence_at.get(&(c.doc.clone(), c.quote.clone())) {
+    match snap
+        .sentence_at
+        .get(&(c.doc.to_string(), c.quote.to_string()))
+    {
         Some(start) => format!("/documents/{}#s-{start}", c.doc),
         None => format!("/documents/{}", c.doc),
     }
@@ -317,7 +320,7 @@ pub(crate) async fn agreement(
     let mut docs: Vec<(&str, &str)> = a
         .facts
         .iter()
-        .map(|f| (f.cited.doc.as_str(), f.cited.path.as_str()))
+        .map(|f| (&*f.cited.doc, &*f.cited.path))
         .collect();
     docs.sort();
     docs.dedup();

@@ -331,7 +331,7 @@ pub fn print_conflicts(store: &Store, format: Format, out: &mut dyn Write) -> an
                     c.attribute.clone(),
                     opt(&c.consensus),
                     v.value.clone(),
-                    s.path.clone(),
+                    s.path.to_string(),
                     excerpt(&s.quote, 90),
                 ]);
             }
@@ -389,7 +389,7 @@ pub fn print_dyad(
             e.category.clone(),
             e.kind.clone(),
             e.title.clone(),
-            c.map(|c| c.path.clone()).unwrap_or_default(),
+            c.map(|c| c.path.to_string()).unwrap_or_default(),
             c.map(|c| excerpt(&c.quote, 80)).unwrap_or_default(),
         ]);
     }
