@@ -4,14 +4,14 @@
 //! ("Treaty of Amity and Commerce", "Root–Takahira Agreement of 1908");
 //! "the treaty" and "the First Treaty" are anaphors.
 
-use crate::rules::{code_meta, code_regex, has_ascii_fold};
+use crate::rules::{anchored_matches, code_meta, code_regex, has_ascii_fold};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use entente_recognise::agreement::AgreementMention;
 use entente_recognise::dates::MONTHS;
 use entente_recognise::{Mention, MentionKind};
 use entente_source::Span;
 use regex::Regex;
-use regex_automata::{meta, Anchored, Input};
+use regex_automata::meta;
 use std::sync::OnceLock;
 
 const INSTRUMENTS: &str = include_str!("../../../data/rules/instruments.tsv");
@@ -325,20 +325,8 @@ fn matches_at(
             .map(|m| (m.start(), m.end()))
             .collect();
     };
-    let mut out = Vec::new();
-    let mut resume = 0;
-    for &s in starts {
-        if s < resume || s > text.len() {
-            continue;
-        }
-        let input = Input::new(text).range(s..).anchored(Anchored::Yes);
-        if let Some(m) = at.search(&input) {
-            out.push((m.start(), m.end()));
-            // The patterns need an instrument word: never empty.
-            resume = m.end().max(s + 1);
-        }
-    }
-    out
+    // The patterns need an instrument word: never empty.
+    anchored_matches(at, starts.iter().copied(), text)
 }
 
 /// Where the instrument words of `text` start, and whether each is

@@ -314,24 +314,34 @@ fn filtered_matches<'s, R>(
 /// scanning than a search over the whole sentence.
 fn rule_matches(re: &meta::Regex, starts: RuleStarts<'_>, text: &str) -> Vec<(usize, usize)> {
     match starts {
-        Some(starts) => {
-            let mut out = Vec::new();
-            let mut resume = 0;
-            for &(_, at) in starts {
-                if at < resume || at > text.len() {
-                    continue;
-                }
-                let input = Input::new(text).range(at..).anchored(Anchored::Yes);
-                if let Some(m) = re.search(&input) {
-                    out.push((m.start(), m.end()));
-                    // Patterns start with a non-empty literal: never empty.
-                    resume = m.end().max(at + 1);
-                }
-            }
-            out
-        }
+        Some(starts) => anchored_matches(re, starts.iter().map(|p| p.1), text),
         None => re.find_iter(text).map(|m| (m.start(), m.end())).collect(),
     }
+}
+
+/// The matches of `re` in `text` from an anchored search at each of the
+/// sorted `starts` in turn; a start inside the previous match is skipped,
+/// as `find_iter` resumes after a match. When every match starts at one of
+/// `starts`, this is `find_iter`'s result (see [`rule_matches`]). The
+/// patterns never match empty, so a match always moves the search on.
+pub(crate) fn anchored_matches(
+    re: &meta::Regex,
+    starts: impl Iterator<Item = usize>,
+    text: &str,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut resume = 0;
+    for at in starts {
+        if at < resume || at > text.len() {
+            continue;
+        }
+        let input = Input::new(text).range(at..).anchored(Anchored::Yes);
+        if let Some(m) = re.search(&input) {
+            out.push((m.start(), m.end()));
+            resume = m.end().max(at + 1);
+        }
+    }
+    out
 }
 
 /// The literals every match of `pattern` starts with, cut at their first
