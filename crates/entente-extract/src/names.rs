@@ -355,17 +355,17 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
     }
     let capitalised = found.iter().any(|x| x.1);
     let windows = Windows::new(&found, text);
-    let mut out: Vec<Mention> = Vec::new();
-    let names = if capitalised {
-        matches_at(
-            &f.name_at,
-            &f.name,
-            windows.as_ref().map(|w| w.name.as_slice()),
-            text,
-        )
-    } else {
-        Vec::new()
+    // One pattern's matches, when its gate lets it run: anchored at the
+    // pattern's places in `windows`, or over the whole text without them.
+    let search = |run: bool, at: &meta::Regex, plain: &Regex, places: fn(&Windows) -> &[usize]| {
+        if run {
+            matches_at(at, plain, windows.as_ref().map(places), text)
+        } else {
+            Vec::new()
+        }
     };
+    let mut out: Vec<Mention> = Vec::new();
+    let names = search(capitalised, &f.name_at, &f.name, |w| &w.name);
     for (m_start, m_end) in names {
         let whole = text.get(m_start..m_end).unwrap_or("");
         let mut s = whole;
@@ -422,16 +422,7 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
         ));
     }
     let digits = text.bytes().any(|b| b.is_ascii_digit());
-    let dated = if digits {
-        matches_at(
-            &f.dated_at,
-            &f.dated,
-            windows.as_ref().map(|w| w.dated.as_slice()),
-            text,
-        )
-    } else {
-        Vec::new()
-    };
+    let dated = search(digits, &f.dated_at, &f.dated, |w| &w.dated);
     // The groups of each match: a search from its start finds that match
     // again, as it is the leftmost one from there.
     for c in dated
@@ -468,12 +459,7 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
             0.6,
         ));
     }
-    let anaphors = matches_at(
-        &f.anaphor_at,
-        &f.anaphor,
-        windows.as_ref().map(|w| w.anaphor.as_slice()),
-        text,
-    );
+    let anaphors = search(true, &f.anaphor_at, &f.anaphor, |w| &w.anaphor);
     for c in anaphors
         .iter()
         .filter_map(|&(s, _)| f.anaphor.captures_at(text, s))

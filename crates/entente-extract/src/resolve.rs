@@ -531,17 +531,11 @@ enum Docs<'a> {
 }
 
 impl Docs<'_> {
-    fn len(&self) -> usize {
+    /// The documents, to read.
+    fn all(&self) -> &[SourceDoc] {
         match self {
-            Docs::Shared(d) => d.len(),
-            Docs::Owned(d) => d.len(),
-        }
-    }
-
-    fn get(&self, d: usize) -> Option<&SourceDoc> {
-        match self {
-            Docs::Shared(docs) => docs.get(d),
-            Docs::Owned(docs) => docs.get(d),
+            Docs::Shared(d) => d,
+            Docs::Owned(d) => d,
         }
     }
 
@@ -562,7 +556,7 @@ impl Docs<'_> {
                 (&*id, &*path, &*text, ClaimsRef::Owned(claims))
             }
         };
-        let uses = vec![0; claims.len()];
+        let uses = vec![0; claims.all().len()];
         Some(DocClaims {
             id,
             path,
@@ -579,17 +573,11 @@ enum ClaimsRef<'d> {
 }
 
 impl ClaimsRef<'_> {
-    fn len(&self) -> usize {
+    /// The claims, to read.
+    fn all(&self) -> &[Claim] {
         match self {
-            ClaimsRef::Shared(c) => c.len(),
-            ClaimsRef::Owned(c) => c.len(),
-        }
-    }
-
-    fn get(&self, i: usize) -> Option<&Claim> {
-        match self {
-            ClaimsRef::Shared(c) => c.get(i),
-            ClaimsRef::Owned(c) => c.get(i),
+            ClaimsRef::Shared(c) => c,
+            ClaimsRef::Owned(c) => c,
         }
     }
 }
@@ -618,11 +606,11 @@ struct DocClaims<'d> {
 
 impl DocClaims<'_> {
     fn len(&self) -> usize {
-        self.claims.len()
+        self.claims.all().len()
     }
 
     fn predicate(&self, i: usize) -> Option<&str> {
-        self.claims.get(i).map(|c| c.predicate.as_str())
+        self.claims.all().get(i).map(|c| c.predicate.as_str())
     }
 
     /// Notes one more citation of claim `i` to come.
@@ -655,7 +643,7 @@ impl DocClaims<'_> {
                 })
             }
             claims => {
-                let c = claims.get(i)?;
+                let c = claims.all().get(i)?;
                 Some(Parts {
                     predicate: if whole {
                         c.predicate.clone()
@@ -765,9 +753,7 @@ impl KnowledgeBase {
         // into the document's claims so that the claims can be taken later;
         // for each merged agreement the indices of the stated ones it holds,
         // so that the merge compares precomputed keys.
-        let stated_all: Vec<Vec<Stated>> = (0..docs.len())
-            .map(|d| docs.get(d).map_or_else(Vec::new, stated_of))
-            .collect();
+        let stated_all: Vec<Vec<Stated>> = docs.all().iter().map(stated_of).collect();
         let keys: Vec<Vec<MergeKey>> = stated_all
             .iter()
             .map(|st| st.iter().map(|s| MergeKey::new(&s.facts)).collect())
