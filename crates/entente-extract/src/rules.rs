@@ -167,9 +167,10 @@ struct Prefilter {
     ac: Option<AhoCorasick>,
     /// Pattern id of `ac` -> the rules a match of that literal may start.
     owners: Vec<Vec<usize>>,
-    /// Per rule: whether it has no such literal set (a pattern that starts
-    /// with `\w` or `.`), and so always runs over the whole text.
-    always: Vec<bool>,
+    /// The rules without such a literal set (a pattern that starts with
+    /// `\w` or `.`), in increasing order: they always run over the whole
+    /// text.
+    always_rules: Vec<usize>,
 }
 
 /// Whether `text` holds a character of [`folds_to_ascii`]. Only its
@@ -239,7 +240,14 @@ impl Prefilter {
             // Cannot happen with byte literals; if it did, run everything.
             always = vec![true; patterns.len()];
         }
-        Prefilter { ac, owners, always }
+        let always_rules = (0..patterns.len())
+            .filter(|&r| always.get(r).copied().unwrap_or(true))
+            .collect();
+        Prefilter {
+            ac,
+            owners,
+            always_rules,
+        }
     }
 
     /// Where each rule can start a match in `text`: `None` when every rule
@@ -267,35 +275,77 @@ impl Prefilter {
         Some(out)
     }
 
-    /// Where rule `rule` can start in the text of `scan`: `None` to run it
-    /// over the whole text, else its own pairs (empty: it cannot match).
-    fn rule_starts<'s>(&self, scan: &'s Scan, rule: usize) -> RuleStarts<'s> {
-        let pairs = scan.starts.as_deref()?;
-        if self.always.get(rule).copied().unwrap_or(true) {
-            return None;
-        }
-        let lo = pairs.partition_point(|p| p.0 < rule);
-        let hi = pairs.partition_point(|p| p.0 <= rule);
-        pairs.get(lo..hi)
+    /// The rules of `first..first + n` (filter indices) that can match the
+    /// text of `scan`, in increasing order, each with where it can start
+    /// (`None`: over the whole text), and numbered from `first`. A rule
+    /// with no literal in the text is left out: it cannot match.
+    ///
+    /// One walk over the sorted pairs and the always-run rules: a pair of
+    /// binary searches per rule and sentence was the heaviest part of
+    /// finding the triggers on prose, where most rules have no pair.
+    fn runs<'s>(
+        &'s self,
+        scan: &'s Scan,
+        first: usize,
+        n: usize,
+    ) -> impl Iterator<Item = (usize, RuleStarts<'s>)> + 's {
+        let end = first + n;
+        let (mut pairs, mut always, every): (&[(usize, usize)], &[usize], _) =
+            match scan.starts.as_deref() {
+                None => (&[], &[], Some(first..end)),
+                Some(pairs) => {
+                    let lo = pairs.partition_point(|p| p.0 < first);
+                    let hi = pairs.partition_point(|p| p.0 < end);
+                    let a_lo = self.always_rules.partition_point(|&r| r < first);
+                    let a_hi = self.always_rules.partition_point(|&r| r < end);
+                    (
+                        pairs.get(lo..hi).unwrap_or(&[]),
+                        self.always_rules.get(a_lo..a_hi).unwrap_or(&[]),
+                        None,
+                    )
+                }
+            };
+        let walk = std::iter::from_fn(move || {
+            // A rule runs either everywhere or at its literals, never both.
+            let take_pair = match (pairs.first(), always.first()) {
+                (Some(p), Some(&a)) => p.0 < a,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => return None,
+            };
+            if take_pair {
+                let p = pairs.first()?.0;
+                let k = pairs.iter().take_while(|q| q.0 == p).count();
+                let (group, rest) = pairs.split_at(k);
+                pairs = rest;
+                Some((p - first, Some(group)))
+            } else {
+                let a = *always.first()?;
+                always = always.get(1..).unwrap_or(&[]);
+                Some((a - first, None))
+            }
+        });
+        every
+            .into_iter()
+            .flatten()
+            .map(move |r| (r - first, None))
+            .chain(walk)
     }
 }
 
 /// Every match of every rule in `text`, as (rule index, start, end), in
-/// rule order: only the rules the literal pass leaves in are run. `starts`
-/// gives the literal pass's result for each of these rules.
+/// rule order: only the rules the literal pass leaves in are run. `runs`
+/// gives them with the literal pass's result for each (see
+/// [`Prefilter::runs`]).
 fn filtered_matches<'s, R>(
-    starts: impl Fn(usize) -> RuleStarts<'s>,
+    runs: impl Iterator<Item = (usize, RuleStarts<'s>)>,
     rules: &[R],
     text: &str,
     regex: impl Fn(&R) -> &meta::Regex,
 ) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
-    for (i, r) in rules.iter().enumerate() {
-        let at = starts(i);
-        // No literal of this rule in the text: it cannot match.
-        if at.is_some_and(<[_]>::is_empty) {
-            continue;
-        }
+    for (i, at) in runs {
+        let Some(r) = rules.get(i) else { continue };
         out.extend(
             rule_matches(regex(r), at, text)
                 .into_iter()
@@ -636,7 +686,7 @@ impl Lexicon {
         if scan.starts.is_some() {
             let f = &self.not_agreement_filter;
             return !filtered_matches(
-                |i| f.rule_starts(&scan, i),
+                f.runs(&scan, 0, self.not_agreement_at.len()),
                 &self.not_agreement_at,
                 name,
                 |r| r,
@@ -669,17 +719,6 @@ impl Lexicon {
         }
     }
 
-    /// Where trigger rule `i` can start, from a scan.
-    fn trigger_starts<'s>(&self, scan: &'s Scan, i: usize) -> RuleStarts<'s> {
-        self.filter.rule_starts(scan, i)
-    }
-
-    /// Where provision rule `i` can start, from a scan: the provision cues
-    /// follow the triggers in the filter.
-    fn provision_starts<'s>(&self, scan: &'s Scan, i: usize) -> RuleStarts<'s> {
-        self.filter.rule_starts(scan, self.triggers.len() + i)
-    }
-
     /// [`Lexicon::hits`] with the literal pass already run (`scan` is of
     /// this `text`).
     pub fn hits_with(&self, text: &str, scan: &Scan) -> Vec<Hit> {
@@ -688,7 +727,7 @@ impl Lexicon {
         // fit the cache with these Unicode classes); the literal pass picks
         // the few rules worth running instead.
         for (i, start, end) in filtered_matches(
-            |i| self.trigger_starts(scan, i),
+            self.filter.runs(scan, 0, self.triggers.len()),
             &self.triggers,
             text,
             |r| &r.re,
@@ -827,7 +866,8 @@ impl Lexicon {
     pub fn provisions_with(&self, text: &str, scan: &Scan) -> Vec<(String, usize, usize)> {
         let mut out = Vec::new();
         for (i, start, end) in filtered_matches(
-            |i| self.provision_starts(scan, i),
+            self.filter
+                .runs(scan, self.triggers.len(), self.provisions.len()),
             &self.provisions,
             text,
             |r| &r.re,
@@ -895,32 +935,50 @@ mod tests {
     }
 
     /// Every rule's matches through the literal pass, against its plain
-    /// `find_iter` over the whole text.
+    /// `find_iter` over the whole text, for the triggers, the provision
+    /// cues and the not-an-agreement patterns.
     fn assert_filter_agrees(lex: &Lexicon, text: &str) {
         let scan = lex.scan(text);
-        let check = |starts: Vec<RuleStarts<'_>>, rules: Vec<(&meta::Regex, &str)>| {
-            for ((re, name), at) in rules.into_iter().zip(starts) {
-                let plain: Vec<(usize, usize)> =
-                    re.find_iter(text).map(|m| (m.start(), m.end())).collect();
-                assert_eq!(rule_matches(re, at, text), plain, "rule {name} on {text:?}");
-            }
+        let check = |runs: Vec<(usize, RuleStarts<'_>)>, rules: Vec<(&meta::Regex, &str)>| {
+            // Each rule at most once, in increasing order.
+            assert!(
+                runs.windows(2).all(|w| w[0].0 < w[1].0),
+                "order on {text:?}"
+            );
+            let plain: Vec<(usize, usize, usize)> = rules
+                .iter()
+                .enumerate()
+                .flat_map(|(i, (re, _))| re.find_iter(text).map(move |m| (i, m.start(), m.end())))
+                .collect();
+            let got = filtered_matches(runs.into_iter(), &rules, text, |r| r.0);
+            assert_eq!(got, plain, "on {text:?}");
         };
         check(
-            (0..lex.triggers.len())
-                .map(|i| lex.trigger_starts(&scan, i))
-                .collect(),
+            lex.filter.runs(&scan, 0, lex.triggers.len()).collect(),
             lex.triggers
                 .iter()
                 .map(|r| (&r.re, r.id.as_str()))
                 .collect(),
         );
         check(
-            (0..lex.provisions.len())
-                .map(|i| lex.provision_starts(&scan, i))
+            lex.filter
+                .runs(&scan, lex.triggers.len(), lex.provisions.len())
                 .collect(),
             lex.provisions
                 .iter()
                 .map(|r| (&r.re, r.kind.as_str()))
+                .collect(),
+        );
+        let scan = Scan {
+            starts: lex.not_agreement_filter.starts(text),
+        };
+        check(
+            lex.not_agreement_filter
+                .runs(&scan, 0, lex.not_agreement_at.len())
+                .collect(),
+            lex.not_agreement_at
+                .iter()
+                .map(|r| (r, "not_agreement"))
                 .collect(),
         );
     }
