@@ -13,7 +13,9 @@ use entente_source::{BlockKind, Document, Span};
 use regex::Regex;
 use serde_json::{json, Value};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+// foldhash: these maps are looked up for every sentence and mention, and
+// nothing iterates them in an order that reaches the output.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::OnceLock;
 
 /// Confidence factor for an argument found `d` bytes from its trigger: near

@@ -14,6 +14,8 @@ use entente_source::Span;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
+
+use foldhash::HashMapExt;
 use std::sync::Arc;
 use std::sync::OnceLock;
 
@@ -448,8 +450,8 @@ impl<'a> MergeKey<'a> {
 /// signing year, the merged agreements that have a member with it.
 #[derive(Default)]
 struct MergeIndex<'k> {
-    by_party: HashMap<&'k str, Vec<usize>>,
-    by_year: HashMap<&'k str, Vec<usize>>,
+    by_party: foldhash::HashMap<&'k str, Vec<usize>>,
+    by_year: foldhash::HashMap<&'k str, Vec<usize>>,
     /// Agreements with a member dated less precisely than a year.
     short_dated: Vec<usize>,
     len: usize,
@@ -1059,8 +1061,8 @@ impl KnowledgeBase {
         // Each signatory once, under its merged name. The lookups of
         // `person`, indexed: the first person with the form, else the first
         // whose name has the same words.
-        let mut by_form: HashMap<&str, &Person> = HashMap::new();
-        let mut by_tokens: HashMap<Vec<String>, &Person> = HashMap::new();
+        let mut by_form: foldhash::HashMap<&str, &Person> = foldhash::HashMap::new();
+        let mut by_tokens: foldhash::HashMap<Vec<String>, &Person> = foldhash::HashMap::new();
         for p in &self.persons {
             for form in std::iter::once(&p.name).chain(&p.aliases) {
                 by_form.entry(form.as_str()).or_insert(p);
