@@ -9,7 +9,7 @@
 //! capitalised modifiers and polity compounds, and right over "of ..." and
 //! capitalised words.
 use crate::gazetteer::{self, gazetteer, Hit, Target};
-use crate::person::{tokens, Token};
+use crate::person::{tokens_into, Token};
 use crate::place::NOT_NAME;
 use crate::{Mention, MentionKind, Sentence};
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -45,6 +45,9 @@ struct Lexicon {
     /// Multi-word instrument phrases, which are names by themselves when
     /// capitalised ("Reciprocal Access Agreement").
     ac: Option<AhoCorasick>,
+    /// The same search as `ac`, without a step per byte (`None` if the
+    /// patterns do not allow it; `ac` then searches).
+    fast: Option<crate::trie::FoldedFinder>,
     subjects: gazetteer::FxSet<&'static str>,
 }
 
@@ -66,12 +69,14 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         .start_kind(aho_corasick::StartKind::Both)
         .build(&patterns)
         .ok();
+    let fast = crate::trie::FoldedFinder::new(&patterns);
     let subjects = gazetteer::data_lines(SUBJECTS)
         .map(|(_, l)| l.trim())
         .collect();
     Lexicon {
         instruments,
         ac,
+        fast,
         subjects,
     }
 });
@@ -134,22 +139,30 @@ const DETERMINERS: [&str; 8] = [
     "the", "this", "that", "these", "those", "said", "its", "their",
 ];
 
+/// Ordinal words and their numbers, in lower case.
+const ORDINALS: [(&str, &str, u32); 10] = [
+    ("first", "1st", 1),
+    ("second", "2nd", 2),
+    ("third", "3rd", 3),
+    ("fourth", "4th", 4),
+    ("fifth", "5th", 5),
+    ("sixth", "6th", 6),
+    ("seventh", "7th", 7),
+    ("eighth", "8th", 8),
+    ("ninth", "9th", 9),
+    ("tenth", "10th", 10),
+];
+
 fn ordinal(word: &str) -> Option<u32> {
-    let w = word.to_ascii_lowercase();
-    let n = match w.as_str() {
-        "first" | "1st" => 1,
-        "second" | "2nd" => 2,
-        "third" | "3rd" => 3,
-        "fourth" | "4th" => 4,
-        "fifth" | "5th" => 5,
-        "sixth" | "6th" => 6,
-        "seventh" | "7th" => 7,
-        "eighth" | "8th" => 8,
-        "ninth" | "9th" => 9,
-        "tenth" | "10th" => 10,
-        _ => return None,
-    };
-    Some(n)
+    // Compared without a lowercased copy: this runs for every word the
+    // name grows over, and most words are no ordinal (wrong length).
+    if !(3..=7).contains(&word.len()) {
+        return None;
+    }
+    ORDINALS
+        .iter()
+        .find(|(w, n, _)| word.eq_ignore_ascii_case(w) || word.eq_ignore_ascii_case(n))
+        .map(|&(_, _, k)| k)
 }
 
 fn year(word: &str) -> Option<i32> {
@@ -243,28 +256,46 @@ fn find_raw_hits(text: &str, hits: &[Hit]) -> Vec<(Span, AgreementMention, f32)>
     // Acronym -> (defining mention, end of the definition).
     let mut acronyms: HashMap<String, (AgreementMention, usize)> = HashMap::new();
 
-    for m in ac.find_iter(text) {
-        let Some(&(instrument, may_refer)) = lex.instruments.get(m.pattern().as_usize()) else {
+    // The words of the current window, one vector for all windows.
+    let mut scratch: Vec<Token> = Vec::new();
+    // The instrument words, leftmost-longest, without overlaps: (start,
+    // end, pattern id).
+    let mut by_automaton = lex.fast.is_none().then(|| ac.find_iter(text));
+    let mut from = 0;
+    let mut next_instrument = || {
+        if let Some(it) = by_automaton.as_mut() {
+            return it
+                .next()
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()));
+        }
+        let found = lex.fast.as_ref()?.next_match(text.as_bytes(), from)?;
+        from = found.1;
+        Some(found)
+    };
+    while let Some((m_start, m_end, pattern)) = next_instrument() {
+        let Some(&(instrument, may_refer)) = lex.instruments.get(pattern) else {
             continue;
         };
-        let head = text.get(m.start()..m.end()).unwrap_or("");
+        let head = text.get(m_start..m_end).unwrap_or("");
         let found = if head.chars().next().is_some_and(gazetteer::is_cjk) {
-            cjk_name(text, hits, m.start(), m.end(), instrument)
+            cjk_name(text, hits, m_start, m_end, instrument)
         } else {
-            if !gazetteer::boundary_before(text, m.start())
-                || !gazetteer::boundary_after(text, m.end())
+            if !gazetteer::boundary_before(text, m_start) || !gazetteer::boundary_after(text, m_end)
             {
                 continue;
             }
-            windowed_latin_name(Around {
-                text,
-                hits,
-                start: m.start(),
-                end: m.end(),
-                instrument,
-                may_refer,
-                lex,
-            })
+            windowed_latin_name(
+                Around {
+                    text,
+                    hits,
+                    start: m_start,
+                    end: m_end,
+                    instrument,
+                    may_refer,
+                    lex,
+                },
+                &mut scratch,
+            )
         };
         let Some((span, mut am, confidence)) = found else {
             continue;
@@ -360,30 +391,50 @@ struct Around<'a> {
 /// small window gives the same answer as the full one whenever the finder
 /// read no word at its edges (words inside both windows are the same words);
 /// otherwise the full window decides, as it always did.
-fn windowed_latin_name(at: Around) -> Option<(Span, AgreementMention, f32)> {
-    let (small, cut_left, cut_right) =
-        window_tokens(at.text, at.start, at.end, SMALL_BEFORE, SMALL_AFTER);
+fn windowed_latin_name<'a>(
+    at: Around<'a>,
+    scratch: &mut Vec<Token<'a>>,
+) -> Option<(Span, AgreementMention, f32)> {
+    let (first, cut_left, cut_right) = window_tokens(
+        at.text,
+        at.start,
+        at.end,
+        SMALL_BEFORE,
+        SMALL_AFTER,
+        scratch,
+    );
+    let small = scratch.get(first..).unwrap_or(&[]);
     let mut reach = (usize::MAX, 0);
-    let found = latin_name(at, &small, &mut reach);
+    let found = latin_name(at, small, &mut reach);
     let at_left = cut_left && reach.0 == 0;
     let at_right = cut_right && reach.1 + 1 >= small.len();
     if !at_left && !at_right {
         return found;
     }
-    let (full, _, _) = window_tokens(at.text, at.start, at.end, WINDOW_BEFORE, WINDOW_AFTER);
-    latin_name(at, &full, &mut reach)
+    let (first, _, _) = window_tokens(
+        at.text,
+        at.start,
+        at.end,
+        WINDOW_BEFORE,
+        WINDOW_AFTER,
+        scratch,
+    );
+    latin_name(at, scratch.get(first..).unwrap_or(&[]), &mut reach)
 }
 
 /// The words around the instrument at `start..end`: names are short, so the
-/// finder tokenises a window instead of the whole text. Also says whether
-/// the window was cut short of the text's start and end.
-fn window_tokens(
-    text: &str,
+/// finder tokenises a window instead of the whole text. The words go into
+/// `out` (reused from window to window, which spares an allocation per
+/// window); the window's words are `out[first..]`. Also says whether the
+/// window was cut short of the text's start and end.
+fn window_tokens<'a>(
+    text: &'a str,
     start: usize,
     end: usize,
     before: usize,
     after: usize,
-) -> (Vec<Token<'_>>, bool, bool) {
+    out: &mut Vec<Token<'a>>,
+) -> (usize, bool, bool) {
     let mut from = start.saturating_sub(before);
     while from > 0 && !text.is_char_boundary(from) {
         from -= 1;
@@ -392,16 +443,14 @@ fn window_tokens(
     while to < text.len() && !text.is_char_boundary(to) {
         to += 1;
     }
-    let mut toks = tokens(text.get(from..to).unwrap_or(""));
-    for t in &mut toks {
+    tokens_into(text.get(from..to).unwrap_or(""), out);
+    for t in out.iter_mut() {
         t.start += from;
         t.end += from;
     }
     // The first word may be cut by the window; it is far from the name.
-    if from > 0 && !toks.is_empty() {
-        toks.remove(0);
-    }
-    (toks, from > 0, to < text.len())
+    let first = usize::from(from > 0 && !out.is_empty());
+    (first, from > 0, to < text.len())
 }
 
 /// The longest acronym remembered, in bytes.
@@ -645,9 +694,11 @@ fn latin_name(
             .checked_sub(1)
             .and_then(|i| toks.get(i))
             .filter(|d| joined(text, d, &toks[left]))
-            .map(|d| d.word.to_ascii_lowercase());
-        let det_ok = det.as_deref().is_some_and(|d| DETERMINERS.contains(&d));
-        let indefinite = det.as_deref().is_some_and(|d| d == "a" || d == "an");
+            .map(|d| d.word);
+        // The lists are in lower case: compared without a lowercased copy.
+        let det_ok = det.is_some_and(|d| DETERMINERS.iter().any(|x| d.eq_ignore_ascii_case(x)));
+        let indefinite =
+            det.is_some_and(|d| d.eq_ignore_ascii_case("a") || d.eq_ignore_ascii_case("an"));
         if !(may_refer && det_ok) && !(multiword && (det_ok || indefinite)) {
             return None;
         }
@@ -675,6 +726,10 @@ fn latin_name(
 }
 
 fn lex_instrument_at(lex: &Lexicon, text: &str, pos: usize) -> Option<usize> {
+    if let Some(fast) = &lex.fast {
+        let (_, end) = fast.longest_at(text.as_bytes(), pos)?;
+        return gazetteer::boundary_after(text, end).then_some(end);
+    }
     let ac = lex.ac.as_ref()?;
     let input = aho_corasick::Input::new(text)
         .range(pos..)
@@ -814,6 +869,101 @@ mod tests {
         assert_eq!(ms[0].1.name, "Treaty of Portsmouth");
         let ms = find_in("a treaty between Japan and Korea");
         assert!(ms.is_empty(), "{ms:?}");
+    }
+
+    proptest::proptest! {
+        /// The instrument search without the automaton finds what the
+        /// automaton finds, on salads of the lexicon's own words in mixed
+        /// case, cut, glued and spaced, and answers the anchored look-up
+        /// the same at every position.
+        #[test]
+        fn instrument_search_agrees_with_the_automaton(
+            picks in proptest::collection::vec((0usize..1000, 0usize..14, 0usize..6, proptest::prelude::any::<u8>()), 0..25),
+        ) {
+            let lex = &*LEXICON;
+            let fast = lex.fast.as_ref().unwrap();
+            let ac = lex.ac.as_ref().unwrap();
+            let words: Vec<&str> = gazetteer::data_lines(INSTRUMENTS)
+                .filter_map(|(_, l)| l.split('\t').next())
+                .chain(["retreaty", "impact", "the", "of", "Ententes"])
+                .collect();
+            let mut hay = String::new();
+            for (i, cut, sep, case) in picks {
+                let p = words[i % words.len()];
+                let mut end = cut.clamp(1, p.len());
+                while !p.is_char_boundary(end) {
+                    end += 1;
+                }
+                let piece = if cut >= 10 { p } else { &p[..end] };
+                for (j, c) in piece.chars().enumerate() {
+                    if case >> (j % 8) & 1 == 1 {
+                        hay.push(c.to_ascii_uppercase());
+                    } else {
+                        hay.push(c);
+                    }
+                }
+                hay.push_str(["", " ", "s ", "-", "é", " of "][sep]);
+            }
+            let want: Vec<(usize, usize, usize)> = ac
+                .find_iter(&hay)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            let mut got = Vec::new();
+            let mut from = 0;
+            while let Some(m) = fast.next_match(hay.as_bytes(), from) {
+                got.push(m);
+                from = m.1;
+            }
+            proptest::prop_assert_eq!(want, got, "{:?}", hay);
+            for at in (0..hay.len()).filter(|&i| hay.is_char_boundary(i)) {
+                let input = aho_corasick::Input::new(&hay)
+                    .range(at..)
+                    .anchored(aho_corasick::Anchored::Yes);
+                let want = ac.try_find(input).unwrap().map(|m| (m.pattern().as_usize(), m.end()));
+                proptest::prop_assert_eq!(fast.longest_at(hay.as_bytes(), at), want, "{:?} at {}", hay, at);
+            }
+        }
+    }
+
+    /// The ordinal test without a lowercased copy agrees with matching the
+    /// lowercased word, on the ordinals in mixed case and on near misses.
+    #[test]
+    fn ordinals_in_any_case() {
+        let slow = |w: &str| -> Option<u32> {
+            let l = w.to_ascii_lowercase();
+            ORDINALS
+                .iter()
+                .find(|(a, b, _)| l == *a || l == *b)
+                .map(|&(_, _, n)| n)
+        };
+        let mut words = vec![
+            "", "firs", "firstly", "1st.", "Sëcond", "10TH", "11th", "ab",
+        ];
+        let cased: Vec<String> = ORDINALS
+            .iter()
+            .flat_map(|(a, b, _)| {
+                [
+                    a.to_uppercase(),
+                    a.to_string(),
+                    b.to_uppercase(),
+                    capital(a),
+                ]
+            })
+            .collect();
+        words.extend(cased.iter().map(String::as_str));
+        for w in words {
+            assert_eq!(ordinal(w), slow(w), "{w}");
+        }
+        assert_eq!(ordinal("SECOND"), Some(2));
+        assert_eq!(ordinal("Tenth"), Some(10));
+        assert_eq!(ordinal("10th"), Some(10));
+    }
+
+    fn capital(w: &str) -> String {
+        let mut c = w.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect())
+            .unwrap_or_default()
     }
 
     #[test]

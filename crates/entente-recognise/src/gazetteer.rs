@@ -1,12 +1,13 @@
 //! The shared name gazetteer: polities (`data/gazetteer/polities.tsv`) and
 //! places (`data/gazetteer/places.tsv`), compiled into the binary and matched
-//! by one Aho-Corasick automaton in leftmost-longest mode.
+//! leftmost-longest, as one Aho-Corasick automaton would: a trie of all the
+//! names, walked from each position where a name may start, takes the longest
+//! name there (a test checks it against the automaton).
 //!
-//! One automaton for both kinds matters: "Mexico City" must beat "Mexico" and
+//! One search for both kinds matters: "Mexico City" must beat "Mexico" and
 //! "Indo-China" must beat the combining form "Indo", which only works when the
 //! longer name competes in the same leftmost-longest search.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use entente_source::Span;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -230,7 +231,12 @@ pub struct Gazetteer {
     targets: Vec<Target>,
     /// Parallel to `places`: whether any place lies directly within it.
     has_children: Vec<bool>,
-    ac: Option<AhoCorasick>,
+    /// The names, matched anchored at capitals and CJK characters.
+    trie: crate::trie::PrefixTrie,
+    /// The names of `trie`, for the test that checks it against an
+    /// Aho-Corasick automaton.
+    #[cfg(test)]
+    patterns: Vec<String>,
     prefix: Prefix2,
     polity_by_id: HashMap<String, usize>,
     place_by_id: HashMap<String, usize>,
@@ -297,7 +303,9 @@ impl Gazetteer {
             places: Vec::new(),
             targets: Vec::new(),
             has_children: Vec::new(),
-            ac: None,
+            trie: crate::trie::PrefixTrie::new([]),
+            #[cfg(test)]
+            patterns: Vec::new(),
             prefix: Prefix2::new([]),
             polity_by_id: HashMap::new(),
             place_by_id: HashMap::new(),
@@ -433,8 +441,8 @@ impl Gazetteer {
             }
         }
 
-        // A full DFA, anchored only: built once, and walked only from the
-        // capitals and CJK characters where a name can start.
+        // A trie, walked only from the capitals and CJK characters where a
+        // name can start.
         g.prefix = Prefix2::new(patterns.iter().map(|p| p.as_bytes()));
         for p in &patterns {
             let first = p.chars().next();
@@ -443,14 +451,10 @@ impl Gazetteer {
                     .push(format!("name {p:?} starts with neither a capital nor CJK"));
             }
         }
-        match AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-            .start_kind(aho_corasick::StartKind::Anchored)
-            .build(&patterns)
+        g.trie = crate::trie::PrefixTrie::new(patterns.iter().map(|p| p.as_bytes()));
+        #[cfg(test)]
         {
-            Ok(ac) => g.ac = Some(ac),
-            Err(e) => g.problems.push(format!("gazetteer automaton: {e}")),
+            g.patterns = patterns;
         }
         g
     }
@@ -495,12 +499,9 @@ impl Gazetteer {
     /// one-character CJK forms only inside a run of two or more of them.
     ///
     /// Every name starts with a capital letter or a CJK character (the loader
-    /// reports any other pattern as a problem), so the automaton only runs,
-    /// anchored, at such positions: most of a text is skipped byte by byte.
+    /// reports any other pattern as a problem), so the trie is only walked
+    /// at such positions: most of a text is skipped eight bytes at a time.
     pub fn scan(&self, text: &str) -> Vec<Hit> {
-        let Some(ac) = &self.ac else {
-            return Vec::new();
-        };
         let bytes = text.as_bytes();
         let mut hits: Vec<Hit> = Vec::new();
         let mut pos = 0;
@@ -529,13 +530,9 @@ impl Gazetteer {
                 pos += width;
                 continue;
             }
-            let input = Input::new(text)
-                .range(pos..)
-                .anchored(aho_corasick::Anchored::Yes);
-            let found = ac.try_find(input).ok().flatten();
-            let accepted = found.and_then(|m| {
-                let target = *self.targets.get(m.pattern().as_usize())?;
-                (cjk || boundary_after(text, m.end())).then_some((m.end(), target))
+            let accepted = self.trie.longest(bytes, pos).and_then(|(id, end)| {
+                let target = *self.targets.get(id)?;
+                (cjk || boundary_after(text, end)).then_some((end, target))
             });
             match accepted {
                 Some((end, target)) => {
@@ -642,20 +639,41 @@ impl Gazetteer {
 /// only ASCII bytes are skipped, so the answer is one too.
 #[inline]
 fn next_candidate(bytes: &[u8], from: usize) -> usize {
-    use crate::swar::{next_byte, HIGHS, ONES};
-    next_byte(
-        bytes,
-        from,
-        |x| {
-            // On the low seven bits no byte sum carries into the next byte:
-            // the high bit of each sum says "at least 'A'" and "past 'Z'".
-            let low = x & !HIGHS;
-            let ge_a = low.wrapping_add(ONES * (0x80 - u64::from(b'A'))) & HIGHS;
-            let gt_z = low.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1)) & HIGHS;
-            (ge_a & !gt_z) | (x & HIGHS)
-        },
-        |b| b.is_ascii_uppercase() || b >= 0x80,
-    )
+    use crate::swar::{HIGHS, ONES};
+    let Some(rest) = bytes.get(from..) else {
+        return bytes.len();
+    };
+    let mut at = from;
+    let mut chunks = rest.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // On the low seven bits no byte sum carries into the next byte:
+        // the high bit of each sum says "at least 'A'" and "past 'Z'". The
+        // mask is exact (a test checks every byte), so the first candidate
+        // is its lowest bit: no loop over the eight bytes, whose exit at a
+        // capital the processor mispredicted.
+        let low = x & !HIGHS;
+        let ge_a = low.wrapping_add(ONES * (0x80 - u64::from(b'A'))) & HIGHS;
+        let gt_z = low.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1)) & HIGHS;
+        let mask = (ge_a & !gt_z) | (x & HIGHS);
+        if mask != 0 {
+            return at + (mask.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| is_candidate_byte(b))
+        .map_or(bytes.len(), |p| at + p)
+}
+
+/// A byte where a name may start: an ASCII capital, or any byte of a
+/// multibyte character (its first byte comes first).
+fn is_candidate_byte(b: u8) -> bool {
+    b.is_ascii_uppercase() || b >= 0x80
 }
 
 /// The leading run of ASCII letters and digits of `bytes`.
@@ -694,6 +712,60 @@ pub(crate) fn boundary_after(text: &str, end: usize) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The eight-byte candidate search agrees with a byte loop, from
+        /// every start.
+        #[test]
+        fn next_candidate_agrees_with_a_byte_loop(text in "[a-zA-Z0-9 .,@\\[`{é日Ü’]{0,40}") {
+            let bytes = text.as_bytes();
+            for from in 0..=bytes.len() + 1 {
+                let slow = (from..bytes.len())
+                    .find(|&i| is_candidate_byte(bytes[i]))
+                    .unwrap_or(bytes.len());
+                prop_assert_eq!(next_candidate(bytes, from), slow, "{:?} from {}", text, from);
+            }
+        }
+    }
+
+    proptest! {
+        /// The trie finds, at every position of a salad of the gazetteer's
+        /// own names (cut and glued, so that prefixes and longer names
+        /// overlap), what the anchored leftmost-longest automaton found.
+        #[test]
+        fn trie_agrees_with_the_automaton(
+            picks in proptest::collection::vec((0usize..100_000, 0usize..40, 0usize..4), 1..30),
+        ) {
+            let g = gazetteer();
+            let ac = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .start_kind(aho_corasick::StartKind::Anchored)
+                .build(&g.patterns)
+                .unwrap();
+            let mut hay = String::new();
+            for (i, cut, sep) in picks {
+                let p = &g.patterns[i % g.patterns.len()];
+                // A prefix of the name (on a character boundary) or all of it.
+                let mut end = p.len().min(cut.max(1));
+                while !p.is_char_boundary(end) {
+                    end += 1;
+                }
+                hay.push_str(if cut >= 20 { p } else { &p[..end] });
+                hay.push_str([" ", "", "-", "s "][sep]);
+            }
+            for at in (0..hay.len()).filter(|&at| hay.is_char_boundary(at)) {
+                let input = aho_corasick::Input::new(&hay)
+                    .range(at..)
+                    .anchored(aho_corasick::Anchored::Yes);
+                let want = ac
+                    .try_find(input)
+                    .unwrap()
+                    .map(|m| (m.pattern().as_usize(), m.end()));
+                prop_assert_eq!(g.trie.longest(hay.as_bytes(), at), want, "{:?} at {}", hay, at);
+            }
+        }
+    }
 
     /// A shape filter lets every word of its list through, and not all
     /// other words.

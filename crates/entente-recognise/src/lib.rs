@@ -15,6 +15,7 @@ pub mod place;
 pub mod polity;
 pub mod sentences;
 mod swar;
+mod trie;
 
 use entente_source::{Document, Span};
 use serde::{Deserialize, Serialize};

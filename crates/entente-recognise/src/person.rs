@@ -301,7 +301,8 @@ pub(crate) struct Token<'a> {
     pub(crate) word: &'a str,
 }
 
-/// The words of `text`, in order.
+/// The words of `text`, in order (the finders use [`tokens_into`]).
+#[cfg(test)]
 pub(crate) fn tokens(text: &str) -> Vec<Token<'_>> {
     // Every word is kept: about one per six bytes of prose.
     tokens_with(text, usize::MAX, text.len() / 5 + 1, |_| true)
@@ -327,8 +328,27 @@ fn tokens_with<'a>(
     capacity: usize,
     keep: impl Fn(&str) -> bool,
 ) -> Vec<Token<'a>> {
-    let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(capacity);
+    tokens_with_into(text, max_lower, keep, &mut out);
+    out
+}
+
+/// Every word of `text` ([`tokens`]) into `out`, which is cleared first: a
+/// finder that tokenises many small windows reuses one vector.
+pub(crate) fn tokens_into<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
+    out.clear();
+    tokens_with_into(text, usize::MAX, |_| true, out);
+}
+
+/// [`tokens_with`], appending to `out`.
+#[inline(always)]
+fn tokens_with_into<'a>(
+    text: &'a str,
+    max_lower: usize,
+    keep: impl Fn(&str) -> bool,
+    out: &mut Vec<Token<'a>>,
+) {
+    let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         // Skip to the next word start; ASCII needs no decoding.
@@ -388,7 +408,6 @@ fn tokens_with<'a>(
             });
         }
     }
-    out
 }
 
 /// ASCII bytes that belong to a word.
