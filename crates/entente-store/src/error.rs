@@ -56,6 +56,11 @@ pub enum StoreError {
     /// A document id prefix matched more than one document.
     #[error("document id prefix {prefix:?} is ambiguous: it matches {count} documents")]
     Ambiguous { prefix: String, count: usize },
+    /// A [`crate::Batch`]'s transaction did not commit: the documents it
+    /// had written since its last commit are not stored (a later ingest
+    /// of the same files writes them).
+    #[error("{documents} documents written since the last commit were rolled back: {reason}")]
+    BatchLost { documents: usize, reason: String },
     /// A full-text query SQLite could not parse.
     #[error("search {query:?}: {source}")]
     Search {

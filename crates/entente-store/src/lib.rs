@@ -4,7 +4,8 @@
 //! As in oxigraph, [`Store`] wraps a private backend (SQLite today; PostgreSQL
 //! will come behind a cargo feature), reads run inside a snapshot and writes go
 //! through closure transactions ([`Store::transaction`]). Each document is
-//! written in one transaction, so a crash loses nothing already committed and
+//! written in one transaction, or under its own savepoint inside a [`Batch`]
+//! that commits many at once, so a crash loses nothing already committed and
 //! leaves nothing half-written.
 //!
 //! A document's id is the hash of its content. Ingesting the same content
@@ -55,6 +56,7 @@ use entente_recognise::{Mention, Sentence};
 use entente_source::{Document, Format, Span};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The schema version this build reads and writes.
 pub const SCHEMA_VERSION: i64 = schema::MIGRATIONS.len() as i64;
@@ -252,6 +254,15 @@ impl Store {
         self.transaction(|tx| tx.ingest(item))
     }
 
+    /// A writer that stores many documents with few commits; see [`Batch`].
+    pub fn batch(&mut self, limits: BatchLimits) -> Batch<'_> {
+        match &mut self.backend {
+            Backend::Sqlite(conn) => Batch {
+                inner: BatchInner::Sqlite(sqlite::Batch::new(conn, limits)),
+            },
+        }
+    }
+
     /// Replaces the claims of a stored document, for re-extraction without
     /// reading the file again.
     pub fn replace_claims(&mut self, doc_id: &str, claims: &[Claim]) -> Result<()> {
@@ -357,7 +368,7 @@ impl Store {
     /// frequent first.
     pub fn claim_predicate_counts(&self) -> Result<Vec<(String, u64)>> {
         match &self.backend {
-            Backend::Sqlite(c) => sqlite::group_counts(c, "claims", "predicate"),
+            Backend::Sqlite(c) => sqlite::claim_predicate_counts(c),
         }
     }
 
@@ -397,7 +408,12 @@ impl Transaction<'_> {
     /// Stores one document; see [`Store::ingest`].
     pub fn ingest(&mut self, item: &IngestItem) -> Result<Outcome> {
         match &self.inner {
-            TxInner::Sqlite(tx) => sqlite::ingest(tx, item),
+            TxInner::Sqlite(tx) => {
+                let mut fts = sqlite::FtsQueue::default();
+                let outcome = sqlite::ingest(tx, item, &mut fts)?;
+                fts.write(tx)?;
+                Ok(outcome)
+            }
         }
     }
 
@@ -405,6 +421,142 @@ impl Transaction<'_> {
     pub fn replace_claims(&mut self, doc_id: &str, claims: &[Claim]) -> Result<()> {
         match &self.inner {
             TxInner::Sqlite(tx) => sqlite::replace_claims(tx, doc_id, claims),
+        }
+    }
+}
+
+/// When a [`Batch`] commits on its own account: whichever limit is reached
+/// first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchLimits {
+    /// Documents written (not counting unchanged ones).
+    pub documents: usize,
+    /// Bytes of normalised text written.
+    pub bytes: u64,
+    /// Time since the batch's first write. Bounds how long the write lock
+    /// is held, and what a killed process can lose, when documents come
+    /// slowly.
+    pub age: Duration,
+}
+
+impl Default for BatchLimits {
+    /// Chosen, not tuned (issue 7): on the generated corpus of 5–50 KB
+    /// documents, one derive thread delivers about 260 documents (5 MB) a
+    /// second, so a batch commits about once a second, where one commit
+    /// per document made 260. 8 MB of text bounds the full-text queue's
+    /// copy and the dirty pages of a batch of large documents; one second
+    /// bounds the lock and what a crash can lose.
+    fn default() -> Self {
+        BatchLimits {
+            documents: 256,
+            bytes: 8 << 20,
+            age: Duration::from_secs(1),
+        }
+    }
+}
+
+/// Stores many documents in few transactions: each document under its own
+/// savepoint, the transaction committed when a [`BatchLimits`] is reached
+/// ([`Batch::is_full`]) or on [`Batch::commit`].
+///
+/// Each document is still stored whole or not at all: one that fails is
+/// rolled back alone and the batch goes on. What changes is durability:
+/// until the commit, the batch's documents are not yet stored. A crash (or
+/// dropping the batch without committing) loses them, and nothing else;
+/// since ingest skips content the store holds, running it again stores
+/// them. A commit that fails, or an error after which SQLite rolls back the
+/// whole transaction (a full disk), loses them the same way and says so
+/// with [`StoreError::BatchLost`].
+///
+/// Why: one commit per document flushed the full-text index and wrote the
+/// WAL pages of every touched table each time; per batch, both happen once
+/// (issue 7).
+///
+/// ```
+/// # use entente_source::{Block, BlockKind, Document, Format, SourceMap, Span};
+/// use entente_store::{BatchLimits, IngestItem, Outcome, Store};
+/// # let item = |id: &str, text: &str| {
+/// #     let text = text.to_string();
+/// #     IngestItem {
+/// #         id: id.into(),
+/// #         path: format!("{id}.txt"),
+/// #         bytes_len: text.len() as u64,
+/// #         doc: Document {
+/// #             format: Format::Text,
+/// #             title: None,
+/// #             map: SourceMap::identity(text.len()),
+/// #             blocks: vec![Block { kind: BlockKind::Paragraph, span: Span::new(0, text.len()), section: None }],
+/// #             text,
+/// #             annotations: vec![],
+/// #             encoding: None,
+/// #             warnings: vec![],
+/// #         },
+/// #         sentences: vec![],
+/// #         mentions: vec![],
+/// #         claims: vec![],
+/// #     }
+/// # };
+/// let mut store = Store::memory()?;
+/// let mut batch = store.batch(BatchLimits::default());
+/// assert_eq!(batch.ingest(&item("a", "A treaty of commerce."))?, Outcome::New);
+/// assert_eq!(batch.ingest(&item("b", "A convention on fisheries."))?, Outcome::New);
+/// batch.commit()?;
+/// drop(batch);
+/// assert_eq!(store.documents()?.len(), 2);
+/// assert_eq!(store.search("fisheries", 10)?.len(), 1);
+/// # Ok::<(), entente_store::StoreError>(())
+/// ```
+#[derive(Debug)]
+pub struct Batch<'a> {
+    inner: BatchInner<'a>,
+}
+
+#[derive(Debug)]
+enum BatchInner<'a> {
+    Sqlite(sqlite::Batch<'a>),
+}
+
+impl Batch<'_> {
+    /// Writes one document under its own savepoint, beginning a
+    /// transaction if none is open. On an error the document is rolled
+    /// back and the batch's earlier documents stay (unless SQLite rolled
+    /// back everything, which the next [`Batch::commit`] reports).
+    pub fn ingest(&mut self, item: &IngestItem) -> Result<Outcome> {
+        match &mut self.inner {
+            BatchInner::Sqlite(b) => b.ingest(item),
+        }
+    }
+
+    /// Whether the batch should be committed now: a limit is reached, or
+    /// its transaction was lost and the loss must be reported.
+    pub fn is_full(&self) -> bool {
+        match &self.inner {
+            BatchInner::Sqlite(b) => b.is_full(),
+        }
+    }
+
+    /// Whether documents were written and are not yet committed (or were
+    /// lost and not yet reported): their fate is known at the next commit.
+    pub fn is_pending(&self) -> bool {
+        match &self.inner {
+            BatchInner::Sqlite(b) => b.is_pending(),
+        }
+    }
+
+    /// How long until the open transaction reaches [`BatchLimits::age`];
+    /// `None` when nothing is pending. A writer waiting for work should
+    /// commit once this has passed.
+    pub fn time_left(&self) -> Option<Duration> {
+        match &self.inner {
+            BatchInner::Sqlite(b) => b.time_left(),
+        }
+    }
+
+    /// Commits what was written since the last commit. On an error nothing
+    /// of it is stored ([`StoreError::BatchLost`]); the batch can go on.
+    pub fn commit(&mut self) -> Result<()> {
+        match &mut self.inner {
+            BatchInner::Sqlite(b) => b.commit(),
         }
     }
 }

@@ -9,7 +9,7 @@ use entente_source::{Annotation, Block, BlockKind, Document, Format, SourceMap, 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Connection settings, and the refusal of databases from newer builds. Runs
 /// before anything is written, so a refused database is left untouched.
@@ -436,9 +436,12 @@ pub(crate) fn mention_kind(json: &str) -> &str {
         .unwrap_or("unknown")
 }
 
-pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
+/// Stores one document inside the caller's transaction. Its full-text rows
+/// go to `fts` (see [`FtsQueue`]), which the caller writes before it commits.
+pub(crate) fn ingest(tx: &Connection, item: &IngestItem, fts: &mut FtsQueue) -> Result<Outcome> {
     let id = item.id.as_str();
     let ctx = |what: &str| format!("document {id} ({}): {what}", item.path);
+    fts.begin();
     // Cached statements throughout: parsing them again for every document
     // was a visible share of a small document's cost.
     let existing: Option<(i64, Option<String>)> = tx
@@ -451,7 +454,7 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
         Some((_, None)) => return Ok(Outcome::Unchanged),
         // Content that an edit had replaced is back: derive it afresh (the
         // rules may have changed since) and make it current again.
-        Some((key, Some(_))) => delete_document(tx, id, key)?,
+        Some((key, Some(_))) => delete_document(tx, id, key, fts)?,
         None => {}
     }
 
@@ -511,7 +514,7 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
             .ctx(|| ctx("supersede"))?
     };
 
-    insert_blocks(tx, id, key, doc)?;
+    insert_blocks(tx, id, key, doc, fts)?;
     if !doc.annotations.is_empty() {
         // One row for all of them: see schema version 4.
         tx.prepare_cached("INSERT INTO annotation_sets (doc, data) VALUES (?1, ?2)")
@@ -535,6 +538,7 @@ pub(crate) fn ingest(tx: &Connection, item: &IngestItem) -> Result<Outcome> {
             .ctx(|| ctx("insert mentions"))?;
     }
     insert_claims(tx, id, key, &item.claims)?;
+    fts.keep();
 
     Ok(if superseded.is_empty() {
         Outcome::New
@@ -548,7 +552,111 @@ fn fts_rowid(key: i64, idx: usize) -> i64 {
     (key << 32) | (to_i64(idx) & 0xffff_ffff)
 }
 
-fn insert_blocks(tx: &Connection, id: &str, key: i64, doc: &Document) -> Result<()> {
+/// Texts larger than this are indexed as they are written, not queued.
+const FTS_QUEUE_MAX_TEXT: usize = TEXT_CHUNK;
+
+/// Full-text rows held back until just before their transaction commits.
+///
+/// FTS5 flushes its in-memory index to disk at every `SAVEPOINT` once the
+/// table has been written in the transaction, and a flush (writing a
+/// segment, then merging segments) was 29 % of the store's instructions
+/// when it happened once per document (callgrind, generated corpus). A
+/// [`Batch`] writes each document under its own savepoint, so its
+/// full-text rows wait here and are written together, outside any
+/// savepoint: one flush per batch.
+///
+/// The texts live in one buffer, so a queued block costs no allocation of
+/// its own.
+#[derive(Debug, Default)]
+pub(crate) struct FtsQueue {
+    text: String,
+    /// `(rowid, start, end)`, the block's text being `text[start..end]`.
+    rows: Vec<(i64, usize, usize)>,
+    /// Where the document being written started, to undo it or to apply
+    /// `forgotten` to what came before it.
+    begin: (usize, usize),
+    /// Keys whose earlier rows the document being written deleted.
+    forgotten: Vec<i64>,
+}
+
+impl FtsQueue {
+    /// Starts a document.
+    fn begin(&mut self) {
+        self.begin = (self.rows.len(), self.text.len());
+        self.forgotten.clear();
+    }
+
+    fn push(&mut self, rowid: i64, text: &str) {
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.rows.push((rowid, start, self.text.len()));
+    }
+
+    /// Drops, once the current document is kept, the rows queued before it
+    /// for document `key`, which it deleted. Rows it queues itself stay,
+    /// even when SQLite gave it the deleted key again.
+    fn forget(&mut self, key: i64) {
+        self.forgotten.push(key);
+    }
+
+    /// The current document is stored: its deletions take effect.
+    fn keep(&mut self) {
+        if self.forgotten.is_empty() {
+            return;
+        }
+        let (cut, _) = self.begin;
+        let forgotten = std::mem::take(&mut self.forgotten);
+        let mut i = 0;
+        self.rows.retain(|&(rowid, _, _)| {
+            let keep = i >= cut || !forgotten.contains(&(rowid >> 32));
+            i += 1;
+            keep
+        });
+    }
+
+    /// The current document was rolled back: so are its rows.
+    pub(crate) fn rollback(&mut self) {
+        let (rows, text) = self.begin;
+        self.rows.truncate(rows);
+        self.text.truncate(text);
+        self.forgotten.clear();
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.rows.clear();
+        self.begin = (0, 0);
+        self.forgotten.clear();
+    }
+
+    /// Writes the waiting rows, in the order they were queued, and empties
+    /// the queue.
+    pub(crate) fn write(&mut self, c: &Connection) -> Result<()> {
+        if self.rows.is_empty() {
+            self.clear();
+            return Ok(());
+        }
+        let mut st = c
+            .prepare_cached("INSERT INTO blocks_fts (rowid, text) VALUES (?1, ?2)")
+            .ctx(|| "index text".to_string())?;
+        for &(rowid, start, end) in &self.rows {
+            // Offsets were taken from `push`, so this always finds the text.
+            let text = self.text.get(start..end).unwrap_or("");
+            st.execute(params![rowid, text])
+                .ctx(|| format!("document #{}: index text", rowid >> 32))?;
+        }
+        self.clear();
+        Ok(())
+    }
+}
+
+fn insert_blocks(
+    tx: &Connection,
+    id: &str,
+    key: i64,
+    doc: &Document,
+    fts: &mut FtsQueue,
+) -> Result<()> {
     let ctx = || format!("document {id}: insert blocks");
     let mut st = tx
         .prepare_cached(
@@ -556,9 +664,18 @@ fn insert_blocks(tx: &Connection, id: &str, key: i64, doc: &Document) -> Result<
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )
         .ctx(ctx)?;
-    let mut fts = tx
-        .prepare_cached("INSERT INTO blocks_fts (rowid, text) VALUES (?1, ?2)")
-        .ctx(ctx)?;
+    // A large text is indexed at once rather than copied into the queue,
+    // so that it is never held twice in memory; its flush then costs what
+    // it always did.
+    let direct = doc.text.len() > FTS_QUEUE_MAX_TEXT;
+    let mut insert_fts = if direct {
+        Some(
+            tx.prepare_cached("INSERT INTO blocks_fts (rowid, text) VALUES (?1, ?2)")
+                .ctx(ctx)?,
+        )
+    } else {
+        None
+    };
     for (i, b) in doc.blocks.iter().enumerate() {
         let v = serde_json::to_value(&b.kind).map_err(|source| StoreError::Json {
             doc: id.to_string(),
@@ -585,52 +702,38 @@ fn insert_blocks(tx: &Connection, id: &str, key: i64, doc: &Document) -> Result<
         if b.kind != BlockKind::Boilerplate {
             let text = b.span.slice(&doc.text);
             if !text.is_empty() {
-                fts.execute(params![fts_rowid(key, i), text]).ctx(ctx)?;
+                match insert_fts.as_mut() {
+                    Some(st) => {
+                        st.execute(params![fts_rowid(key, i), text]).ctx(ctx)?;
+                    }
+                    None => fts.push(fts_rowid(key, i), text),
+                }
             }
         }
     }
     Ok(())
 }
 
+/// Writes a document's claims as one row: see schema version 5.
 fn insert_claims(tx: &Connection, id: &str, key: i64, claims: &[Claim]) -> Result<()> {
-    let ctx = || format!("document {id}: insert claims");
-    let mut st = tx
-        .prepare_cached(
-            "INSERT INTO claims (doc, idx, subject, predicate, value, valid_time,
-                 sentence_start, sentence_end, evidence_start, evidence_end, rule, confidence)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )
-        .ctx(ctx)?;
-    for (i, c) in claims.iter().enumerate() {
-        st.execute(params![
-            key,
-            to_i64(i),
-            c.subject,
-            c.predicate,
-            // Straight into a buffer: `Value`'s `Display` goes through `fmt`
-            // and costs twice as much for the same compact JSON.
-            serde_json::to_string(&c.value).map_err(|source| StoreError::Json {
-                doc: id.to_string(),
-                action: "encode",
-                what: "claim value",
-                source,
-            })?,
-            c.valid_time,
-            to_i64(c.source.sentence.start),
-            to_i64(c.source.sentence.end),
-            to_i64(c.source.evidence.start),
-            to_i64(c.source.evidence.end),
-            c.rule,
-            f64::from(c.confidence),
-        ])
-        .ctx(ctx)?;
+    if claims.is_empty() {
+        return Ok(());
     }
+    let ctx = || format!("document {id}: insert claims");
+    let (data, predicates) = encode_claims(claims, id)?;
+    tx.prepare_cached("INSERT INTO claim_sets (doc, data, predicates) VALUES (?1, ?2, ?3)")
+        .ctx(ctx)?
+        .execute(params![key, data, predicates])
+        .ctx(ctx)?;
     Ok(())
 }
 
 /// Removes a document and everything derived from it.
-fn delete_document(tx: &Connection, id: &str, key: i64) -> Result<()> {
+fn delete_document(tx: &Connection, id: &str, key: i64, fts: &mut FtsQueue) -> Result<()> {
     let ctx = || format!("document {id}: delete old version");
+    // Rows of this key still queued belong to the version going away (and
+    // the key may be reused by the next document).
+    fts.forget(key);
     tx.execute(
         "DELETE FROM blocks_fts WHERE rowid >= ?1 AND rowid < ?2",
         params![key << 32, (key + 1) << 32],
@@ -650,7 +753,7 @@ pub(crate) fn replace_claims(tx: &Connection, id: &str, claims: &[Claim]) -> Res
         params![key, to_i64(claims.len())],
     )
     .ctx(ctx)?;
-    tx.execute("DELETE FROM claims WHERE doc = ?1", [key])
+    tx.execute("DELETE FROM claim_sets WHERE doc = ?1", [key])
         .ctx(ctx)?;
     insert_claims(tx, id, key, claims)
 }
@@ -847,7 +950,7 @@ pub(crate) fn document(c: &Connection, id: &str) -> Result<Option<StoredDoc>> {
     };
     let sentences = sentences_of(&tx, id, key)?;
     let mentions = mentions_of(&tx, id, key)?;
-    let claims = claims_of(&tx, key)?;
+    let claims = claims_of(&tx, id, key)?;
     tx.finish().ctx(ctx)?;
     let doc = Document {
         format: info.format,
@@ -956,73 +1059,132 @@ pub(crate) fn mentions(c: &Connection, id: &str) -> Result<Vec<Mention>> {
     }
 }
 
+/// A stored claim as [`encode_claims`] writes it: subject, predicate,
+/// value, valid time, sentence start and end, evidence start and end, rule,
+/// confidence.
 type RawClaim = (
     String,
     String,
-    String,
-    String,
+    serde_json::Value,
     Option<String>,
-    [i64; 4],
+    i64,
+    i64,
+    i64,
+    i64,
     String,
     f64,
 );
 
-fn raw_claim(r: &Row<'_>) -> rusqlite::Result<RawClaim> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        [r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?],
-        r.get(9)?,
-        r.get(10)?,
-    ))
+/// Decodes a `claim_sets` row of document `doc`.
+fn decode_claims(data: &str, doc: &str) -> Result<Vec<Claim>> {
+    let rows: Vec<RawClaim> = from_json(data, doc, "claims")?;
+    rows.into_iter()
+        .map(
+            |(subject, predicate, value, valid_time, ss, se, es, ee, rule, confidence)| {
+                Ok(Claim {
+                    value,
+                    source: Citation {
+                        sentence: span(ss, se, doc)?,
+                        evidence: span(es, ee, doc)?,
+                        doc: doc.to_string(),
+                    },
+                    subject,
+                    predicate,
+                    valid_time,
+                    rule,
+                    // Written from an f32, so the narrowing is exact.
+                    confidence: confidence as f32,
+                })
+            },
+        )
+        .collect()
 }
 
-/// Claim columns, for a query joining `claims c` with `documents d`.
-const CLAIM_COLUMNS: &str = "d.id, c.subject, c.predicate, c.value, c.valid_time,
-    c.sentence_start, c.sentence_end, c.evidence_start, c.evidence_end, c.rule, c.confidence";
-
-fn claim(raw: RawClaim) -> Result<Claim> {
-    let (doc, subject, predicate, value, valid_time, s, rule, confidence) = raw;
-    Ok(Claim {
-        value: from_json(&value, &doc, "claim value")?,
-        source: Citation {
-            sentence: span(s[0], s[1], &doc)?,
-            evidence: span(s[2], s[3], &doc)?,
-            doc,
-        },
-        subject,
-        predicate,
-        valid_time,
-        rule,
-        // Stored from an f32, so the narrowing is exact.
-        confidence: confidence as f32,
-    })
+/// Encodes a document's claims as their `claim_sets` row: a JSON array of
+/// `[subject, predicate, value, valid_time, sentence_start, sentence_end,
+/// evidence_start, evidence_end, rule, confidence]`, and the JSON object
+/// of counts by predicate.
+///
+/// Written into one buffer, numbers without `fmt`: at about ten claims per
+/// KB of prose this runs for every claim of every document (issue 7).
+pub(crate) fn encode_claims(claims: &[Claim], id: &str) -> Result<(String, String)> {
+    let fail = |source| StoreError::Json {
+        doc: id.to_string(),
+        action: "encode",
+        what: "claim",
+        source,
+    };
+    let mut out: Vec<u8> = Vec::with_capacity(claims.len() * 192 + 2);
+    let mut counts: Vec<(&str, u64)> = Vec::new();
+    out.push(b'[');
+    for (i, c) in claims.iter().enumerate() {
+        // JSON has no NaN or infinity (serde_json would write null, which
+        // would not read back); SQLite refused a NaN confidence too.
+        if !c.confidence.is_finite() {
+            return Err(StoreError::Corrupt {
+                doc: id.to_string(),
+                message: format!("claim {i} has confidence {}", c.confidence),
+            });
+        }
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        serde_json::to_writer(&mut out, &c.subject).map_err(fail)?;
+        out.push(b',');
+        serde_json::to_writer(&mut out, &c.predicate).map_err(fail)?;
+        out.push(b',');
+        serde_json::to_writer(&mut out, &c.value).map_err(fail)?;
+        out.push(b',');
+        serde_json::to_writer(&mut out, &c.valid_time).map_err(fail)?;
+        for n in [
+            c.source.sentence.start,
+            c.source.sentence.end,
+            c.source.evidence.start,
+            c.source.evidence.end,
+        ] {
+            out.push(b',');
+            push_decimal(&mut out, n as u64);
+        }
+        out.push(b',');
+        serde_json::to_writer(&mut out, &c.rule).map_err(fail)?;
+        out.push(b',');
+        // As an f64, as the column held it: the shortest form that reads
+        // back to the same f64, and so to the same f32.
+        serde_json::to_writer(&mut out, &f64::from(c.confidence)).map_err(fail)?;
+        out.push(b']');
+        match counts.iter_mut().find(|(p, _)| *p == c.predicate) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((&c.predicate, 1)),
+        }
+    }
+    out.push(b']');
+    let counts: serde_json::Map<String, serde_json::Value> = counts
+        .into_iter()
+        .map(|(p, n)| (p.to_string(), serde_json::Value::from(n)))
+        .collect();
+    // serde_json writes UTF-8 and the rest is ASCII, so this never fails.
+    let data = String::from_utf8(out).map_err(|e| StoreError::Corrupt {
+        doc: id.to_string(),
+        message: format!("claim encoding: {e}"),
+    })?;
+    Ok((data, serde_json::Value::Object(counts).to_string()))
 }
 
 pub(crate) fn claims(c: &Connection, id: &str) -> Result<Vec<Claim>> {
     match key_of(c, id)? {
-        Some(key) => claims_of(c, key),
+        Some(key) => claims_of(c, id, key),
         None => Ok(Vec::new()),
     }
 }
 
-fn claims_of(c: &Connection, key: i64) -> Result<Vec<Claim>> {
-    let ctx = || format!("document #{key}: read claims");
-    let mut st = c
-        .prepare_cached(&format!(
-            "SELECT {CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.key = c.doc
-             WHERE c.doc = ?1 ORDER BY c.idx"
-        ))
-        .ctx(ctx)?;
-    let rows = st.query_map([key], raw_claim).ctx(ctx)?;
-    let mut out = Vec::new();
-    for row in rows {
-        out.push(claim(row.ctx(ctx)?)?);
+/// A document's claims, from its one `claim_sets` row (none when the
+/// document has no claims).
+fn claims_of(c: &Connection, id: &str, key: i64) -> Result<Vec<Claim>> {
+    match set_row(c, "claim_sets", id, key)? {
+        Some(data) => decode_claims(&data, id),
+        None => Ok(Vec::new()),
     }
-    Ok(out)
 }
 
 pub(crate) fn all_claims(c: &Connection) -> Result<Vec<(DocInfo, Vec<Claim>)>> {
@@ -1032,15 +1194,18 @@ pub(crate) fn all_claims(c: &Connection) -> Result<Vec<(DocInfo, Vec<Claim>)>> {
     let mut by_doc: HashMap<String, Vec<Claim>> = HashMap::new();
     {
         let mut st = tx
-            .prepare(&format!(
-                "SELECT {CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.key = c.doc
-                 WHERE d.superseded_by IS NULL ORDER BY c.doc, c.idx"
-            ))
+            .prepare(
+                "SELECT d.id, t.data FROM claim_sets t JOIN documents d ON d.key = t.doc
+                 WHERE d.superseded_by IS NULL",
+            )
             .ctx(ctx)?;
-        let rows = st.query_map([], raw_claim).ctx(ctx)?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .ctx(ctx)?;
         for row in rows {
-            let cl = claim(row.ctx(ctx)?)?;
-            by_doc.entry(cl.source.doc.clone()).or_default().push(cl);
+            let (id, data) = row.ctx(ctx)?;
+            let claims = decode_claims(&data, &id)?;
+            by_doc.insert(id, claims);
         }
     }
     tx.finish().ctx(ctx)?;
@@ -1053,20 +1218,15 @@ pub(crate) fn all_claims(c: &Connection) -> Result<Vec<(DocInfo, Vec<Claim>)>> {
         .collect())
 }
 
-/// Row counts of `table` grouped by `column`, over current documents. Both
-/// names are constants of this crate, never user input.
-pub(crate) fn group_counts(
-    c: &Connection,
-    table: &str,
-    column: &str,
-) -> Result<Vec<(String, u64)>> {
+/// Claim counts by predicate over current documents, from the
+/// `predicates` object each document's claim row carries.
+pub(crate) fn claim_predicate_counts(c: &Connection) -> Result<Vec<(String, u64)>> {
     counts(
         c,
-        &format!(
-            "SELECT t.{column}, count(*) FROM {table} t JOIN documents d ON d.key = t.doc
-             WHERE d.superseded_by IS NULL GROUP BY 1 ORDER BY 2 DESC, 1"
-        ),
-        &format!("count {table} by {column}"),
+        "SELECT j.key, sum(j.value) FROM claim_sets t
+         JOIN documents d ON d.key = t.doc, json_each(t.predicates) j
+         WHERE d.superseded_by IS NULL GROUP BY 1 ORDER BY 2 DESC, 1",
+        "count claims by predicate",
     )
 }
 
@@ -1205,14 +1365,19 @@ pub(crate) fn consistency_problems(c: &Connection) -> Result<Vec<String>> {
             "n_mentions",
             "coalesce(sum(coalesce(json_array_length(t.data, '$.mentions'), json_array_length(t.data))), 0)",
         ),
-        ("claims", "n_claims", "count(*)"),
+        (
+            "claims",
+            "n_claims",
+            "coalesce(sum(json_array_length(t.data)), 0)",
+        ),
     ] {
-        // A document's mentions, sentences and annotations are one row
-        // holding an array.
+        // A document's mentions, sentences, annotations and claims are one
+        // row holding an array.
         let from = match table {
             "mentions" => "mention_sets",
             "sentences" => "sentence_sets",
             "annotations" => "annotation_sets",
+            "claims" => "claim_sets",
             _ => table,
         };
         // Table and column names are the constants above, never input.
@@ -1278,4 +1443,173 @@ pub(crate) fn consistency_problems(c: &Connection) -> Result<Vec<String>> {
     drop(st);
     tx.finish().ctx(ctx)?;
     Ok(problems)
+}
+
+/// Several documents in one SQLite transaction, each under its own
+/// savepoint: see [`crate::Batch`].
+#[derive(Debug)]
+pub(crate) struct Batch<'a> {
+    conn: &'a Connection,
+    limits: crate::BatchLimits,
+    /// Whether this batch has begun a transaction not yet committed.
+    open: bool,
+    fts: FtsQueue,
+    /// Documents written since the transaction began.
+    docs: usize,
+    /// Bytes of normalised text written since the transaction began.
+    bytes: u64,
+    started: Option<Instant>,
+    /// Set when an error made SQLite roll the whole transaction back:
+    /// the documents written before it are gone, which the next
+    /// [`Batch::commit`] reports.
+    lost: Option<(usize, String)>,
+}
+
+impl<'a> Batch<'a> {
+    pub(crate) fn new(conn: &'a Connection, limits: crate::BatchLimits) -> Batch<'a> {
+        Batch {
+            conn,
+            limits,
+            open: false,
+            fts: FtsQueue::default(),
+            docs: 0,
+            bytes: 0,
+            started: None,
+            lost: None,
+        }
+    }
+
+    fn exec(&self, sql: &str, what: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut st| st.execute([]))
+            .map(|_| ())
+            .ctx(|| what.to_string())
+    }
+
+    pub(crate) fn ingest(&mut self, item: &IngestItem) -> Result<Outcome> {
+        if let Some((docs, reason)) = &self.lost {
+            return Err(StoreError::BatchLost {
+                documents: *docs,
+                reason: reason.clone(),
+            });
+        }
+        if !self.open {
+            // IMMEDIATE, as in `Store::transaction`: wait for the write
+            // lock now rather than fail half-way.
+            self.exec("BEGIN IMMEDIATE", "begin transaction")?;
+            self.open = true;
+            self.started = Some(Instant::now());
+        }
+        self.exec("SAVEPOINT document", "begin document")?;
+        match ingest(self.conn, item, &mut self.fts) {
+            Ok(outcome) => {
+                if let Err(e) = self.exec("RELEASE document", "end document") {
+                    // Never seen; the queue has already taken the document
+                    // in, so the safe way out is to give up the batch.
+                    self.lose(e.to_string());
+                    return Err(e);
+                }
+                if outcome != Outcome::Unchanged {
+                    self.docs += 1;
+                    self.bytes += u64::try_from(item.doc.text.len()).unwrap_or(u64::MAX);
+                }
+                Ok(outcome)
+            }
+            Err(e) => {
+                self.fts.rollback();
+                // Some errors (a full disk, an I/O error) make SQLite roll
+                // back the whole transaction, not just the statement.
+                let undone = if self.conn.is_autocommit() {
+                    Err(e.to_string())
+                } else {
+                    self.exec("ROLLBACK TO document", "undo document")
+                        .and_then(|()| self.exec("RELEASE document", "undo document"))
+                        .map_err(|e| e.to_string())
+                };
+                if let Err(reason) = undone {
+                    self.lose(reason);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Gives up the open transaction: what it held is reported lost by the
+    /// next [`Batch::commit`].
+    fn lose(&mut self, reason: String) {
+        if !self.conn.is_autocommit() {
+            // Best effort: the batch is reported lost either way.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        self.lost = Some((self.docs, reason));
+        self.reset();
+    }
+
+    /// Whether the batch should be committed now: a limit is reached, or
+    /// its transaction was lost and must be reported.
+    pub(crate) fn is_full(&self) -> bool {
+        self.lost.is_some()
+            || (self.open
+                && (self.docs >= self.limits.documents
+                    || self.bytes >= self.limits.bytes
+                    || self.time_left() == Some(Duration::ZERO)))
+    }
+
+    /// How long until the open transaction reaches its age limit; `None`
+    /// when none is open.
+    pub(crate) fn time_left(&self) -> Option<Duration> {
+        let started = self.started.filter(|_| self.open)?;
+        Some(self.limits.age.saturating_sub(started.elapsed()))
+    }
+
+    /// Whether documents were written and not yet committed (or were lost).
+    pub(crate) fn is_pending(&self) -> bool {
+        self.open || self.lost.is_some()
+    }
+
+    pub(crate) fn commit(&mut self) -> Result<()> {
+        if let Some((documents, reason)) = self.lost.take() {
+            return Err(StoreError::BatchLost { documents, reason });
+        }
+        if !self.open {
+            return Ok(());
+        }
+        let docs = self.docs;
+        let written = self
+            .fts
+            .write(self.conn)
+            .and_then(|()| self.exec("COMMIT", "commit"));
+        let out = match written {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                if !self.conn.is_autocommit() {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                }
+                Err(StoreError::BatchLost {
+                    documents: docs,
+                    reason: e.to_string(),
+                })
+            }
+        };
+        self.reset();
+        out
+    }
+
+    fn reset(&mut self) {
+        self.open = false;
+        self.fts.clear();
+        self.docs = 0;
+        self.bytes = 0;
+        self.started = None;
+    }
+}
+
+impl Drop for Batch<'_> {
+    /// What was not committed is rolled back, as a dropped transaction is.
+    fn drop(&mut self) {
+        if self.open && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
 }

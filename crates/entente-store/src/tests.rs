@@ -753,3 +753,396 @@ fn mention_rows_are_the_same_whatever_repeats() {
     assert_eq!(set["mentions"].as_array().unwrap().len(), 6);
     assert_eq!(kinds, r#"{"place":6}"#);
 }
+
+/// Makes SQLite fail the claims insert of any document with a claim of
+/// rule `boom`: `ABORT` fails the statement only, `ROLLBACK` the whole
+/// transaction (as a full disk may).
+fn fail_claims_with_rule_boom(store: &Store, how: &str) {
+    match &store.backend {
+        Backend::Sqlite(c) => c
+            .execute_batch(&format!(
+                "CREATE TEMP TRIGGER boom BEFORE INSERT ON claim_sets
+                 WHEN NEW.data LIKE '%\"boom\"%'
+                 BEGIN SELECT RAISE({how}, 'injected failure'); END;"
+            ))
+            .unwrap(),
+    }
+}
+
+fn boom(id: &str, path: &str, body: &str) -> IngestItem {
+    let mut it = item(id, path, body);
+    it.claims[0].rule = "boom".into();
+    it
+}
+
+/// Everything a reader sees of a store, but the ingestion times.
+fn visible(store: &Store, queries: &[&str]) -> String {
+    let mut out = String::new();
+    for mut d in store.all_versions().unwrap() {
+        d.ingested_at = 0;
+        out.push_str(&format!("{d:?}\n"));
+        let whole = store.document(&d.id).unwrap().unwrap();
+        out.push_str(&format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n",
+            whole.doc, whole.sentences, whole.mentions, whole.claims
+        ));
+    }
+    for q in queries {
+        out.push_str(&format!("{q}: {:?}\n", store.search(q, 50).unwrap()));
+    }
+    out.push_str(&format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n",
+        store.stats().unwrap(),
+        store.mention_kind_counts().unwrap(),
+        store.claim_predicate_counts().unwrap(),
+        store.all_claims().unwrap().len()
+    ));
+    out
+}
+
+#[test]
+fn a_batch_stores_what_one_transaction_per_document_stores() {
+    // New documents, a duplicate, a new version, a reverted version and
+    // then its reversal again, all inside one batch.
+    let items = [
+        item("aaaa", "x.txt", "Fishing rights in the northern bay."),
+        item("bbbb", "y.txt", "A customs union of two duchies."),
+        item("aaaa", "copy/x.txt", "Fishing rights in the northern bay."),
+        item("cccc", "x.txt", "Fishing rights revoked after the war."),
+        item("aaaa", "x.txt", "Fishing rights in the northern bay."),
+        item("dddd", "z.txt", "A postal convention."),
+        item("cccc", "x.txt", "Fishing rights revoked after the war."),
+    ];
+    let queries = ["fishing", "bay", "revoked", "duchies", "postal", "harbour"];
+    let mut one_by_one = Store::memory().unwrap();
+    let singles: Vec<Outcome> = items
+        .iter()
+        .map(|it| one_by_one.ingest(it).unwrap())
+        .collect();
+    let mut batched = Store::memory().unwrap();
+    let mut batch = batched.batch(BatchLimits::default());
+    let outcomes: Vec<Outcome> = items.iter().map(|it| batch.ingest(it).unwrap()).collect();
+    assert!(batch.is_pending());
+    batch.commit().unwrap();
+    assert!(!batch.is_pending());
+    drop(batch);
+    assert_eq!(outcomes, singles);
+    assert_eq!(visible(&batched, &queries), visible(&one_by_one, &queries));
+    assert_eq!(batched.search("fishing", 50).unwrap().len(), 1);
+    assert!(batched.consistency_problems().unwrap().is_empty());
+}
+
+#[test]
+fn a_failing_document_in_a_batch_is_rolled_back_alone() {
+    let mut store = Store::memory().unwrap();
+    fail_claims_with_rule_boom(&store, "ABORT");
+    let mut batch = store.batch(BatchLimits::default());
+    batch
+        .ingest(&item("aaaa", "a.txt", "The first canal treaty."))
+        .unwrap();
+    let e = batch
+        .ingest(&boom("bbbb", "b.txt", "A doomed railway concession."))
+        .unwrap_err();
+    assert!(e.to_string().contains("injected failure"), "{e}");
+    assert!(!batch.is_full());
+    batch
+        .ingest(&item("cccc", "c.txt", "The second canal treaty."))
+        .unwrap();
+    batch.commit().unwrap();
+    drop(batch);
+    let ids: Vec<String> = store
+        .documents()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(ids, ["aaaa", "cccc"]);
+    assert_eq!(store.search("canal", 5).unwrap().len(), 2);
+    assert!(store.search("railway", 5).unwrap().is_empty());
+    assert!(store.consistency_problems().unwrap().is_empty());
+}
+
+#[test]
+fn a_batch_that_sqlite_rolled_back_is_reported_lost_and_goes_on() {
+    let mut store = Store::memory().unwrap();
+    store
+        .ingest(&item("0000", "old.txt", "An earlier canal treaty."))
+        .unwrap();
+    fail_claims_with_rule_boom(&store, "ROLLBACK");
+    let mut batch = store.batch(BatchLimits::default());
+    batch
+        .ingest(&item("aaaa", "a.txt", "The first canal treaty."))
+        .unwrap();
+    assert!(batch
+        .ingest(&boom("bbbb", "b.txt", "A doomed railway concession."))
+        .is_err());
+    // The loss must be settled before anything else is written.
+    assert!(batch.is_full());
+    assert!(batch
+        .ingest(&item("cccc", "c.txt", "The second canal treaty."))
+        .is_err());
+    match batch.commit() {
+        Err(StoreError::BatchLost { documents, reason }) => {
+            assert_eq!(documents, 1);
+            assert!(reason.contains("injected failure"), "{reason}");
+        }
+        other => panic!("expected BatchLost, got {other:?}"),
+    }
+    assert!(!batch.is_pending());
+    batch
+        .ingest(&item("cccc", "c.txt", "The second canal treaty."))
+        .unwrap();
+    batch.commit().unwrap();
+    drop(batch);
+    let ids: Vec<String> = store
+        .documents()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(ids, ["cccc", "0000"]);
+    assert_eq!(store.search("canal", 5).unwrap().len(), 2);
+    assert!(store.consistency_problems().unwrap().is_empty());
+}
+
+#[test]
+fn an_uncommitted_batch_is_rolled_back_and_committed_ones_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.db");
+    {
+        let mut store = Store::open(&path).unwrap();
+        let mut batch = store.batch(BatchLimits::default());
+        batch
+            .ingest(&item("aaaa", "a.txt", "Committed wording."))
+            .unwrap();
+        batch.commit().unwrap();
+        batch
+            .ingest(&item("bbbb", "b.txt", "Dropped wording."))
+            .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let docs = store.documents().unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].id, "aaaa");
+    assert_eq!(store.search("wording", 5).unwrap().len(), 1);
+    assert_eq!(store.integrity_check().unwrap(), vec!["ok".to_string()]);
+}
+
+#[test]
+fn a_batch_is_full_at_its_limits() {
+    let mut store = Store::memory().unwrap();
+    let limits = BatchLimits {
+        documents: 2,
+        bytes: u64::MAX,
+        age: Duration::from_secs(3600),
+    };
+    let mut batch = store.batch(limits);
+    assert_eq!(batch.time_left(), None);
+    batch.ingest(&item("aaaa", "a.txt", "One.")).unwrap();
+    assert!(batch.time_left().is_some());
+    // An unchanged document writes nothing and does not count.
+    batch.ingest(&item("aaaa", "a.txt", "One.")).unwrap();
+    assert!(!batch.is_full());
+    batch.ingest(&item("bbbb", "b.txt", "Two.")).unwrap();
+    assert!(batch.is_full());
+    batch.commit().unwrap();
+    assert!(!batch.is_full());
+    assert_eq!(batch.time_left(), None);
+    drop(batch);
+
+    let text = item("cccc", "c.txt", "Three.").doc.text.len() as u64;
+    let mut batch = store.batch(BatchLimits {
+        documents: usize::MAX,
+        bytes: text,
+        age: Duration::from_secs(3600),
+    });
+    batch.ingest(&item("cccc", "c.txt", "Three.")).unwrap();
+    assert!(batch.is_full());
+    batch.commit().unwrap();
+    drop(batch);
+
+    let mut batch = store.batch(BatchLimits {
+        documents: usize::MAX,
+        bytes: u64::MAX,
+        age: Duration::ZERO,
+    });
+    batch.ingest(&item("dddd", "d.txt", "Four.")).unwrap();
+    assert_eq!(batch.time_left(), Some(Duration::ZERO));
+    assert!(batch.is_full());
+    batch.commit().unwrap();
+    drop(batch);
+    assert_eq!(store.documents().unwrap().len(), 4);
+}
+
+#[test]
+fn a_large_text_in_a_batch_is_indexed_directly_and_searchable() {
+    // Past the queue's limit the text is indexed as it is written; later
+    // documents' savepoints then flush it, which must change nothing.
+    let body = "Lighthouse dues on every vessel. ".repeat(40_000);
+    let mut big = item("bbbb", "big.txt", &body);
+    assert!(big.doc.text.len() > 1 << 20);
+    big.sentences.clear();
+    big.claims.clear();
+    let mut store = Store::memory().unwrap();
+    let mut batch = store.batch(BatchLimits::default());
+    batch
+        .ingest(&item("aaaa", "a.txt", "Lighthouse keepers."))
+        .unwrap();
+    batch.ingest(&big).unwrap();
+    batch
+        .ingest(&item("cccc", "c.txt", "More lighthouse keepers."))
+        .unwrap();
+    batch.commit().unwrap();
+    drop(batch);
+    assert_eq!(store.search("lighthouse", 10).unwrap().len(), 3);
+    assert_eq!(store.search("vessel", 10).unwrap().len(), 1);
+    assert_eq!(store.search("keepers", 10).unwrap().len(), 2);
+    assert!(store.consistency_problems().unwrap().is_empty());
+}
+
+#[test]
+fn claims_are_one_row_per_document_and_round_trip() {
+    let mut it = item(
+        "ffff",
+        "c.txt",
+        "Envoys agreed on a tariff of 3.5 per cent.",
+    );
+    let mut second = it.claims[0].clone();
+    second.predicate = "party".into();
+    second.value =
+        serde_json::json!({"cow": 220, "name": "Fran\u{e7}ais \"quoted\"", "ratio": 3.5});
+    second.valid_time = None;
+    second.rule = "prose.party".into();
+    second.confidence = 0.3825;
+    let mut third = second.clone();
+    third.value =
+        serde_json::json!({"cow": 200, "big": u64::MAX, "neg": -7, "list": [1, null, true]});
+    third.confidence = 1.0 / 3.0;
+    it.claims.push(second);
+    it.claims.push(third);
+    let mut store = Store::memory().unwrap();
+    store.ingest(&it).unwrap();
+    assert_eq!(store.claims("ffff").unwrap(), it.claims);
+    let all = store.all_claims().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].1, it.claims);
+    assert_eq!(
+        store.claim_predicate_counts().unwrap(),
+        [("party".to_string(), 2), ("signed".to_string(), 1)]
+    );
+    assert!(store.consistency_problems().unwrap().is_empty());
+    let rows: i64 = match &store.backend {
+        Backend::Sqlite(c) => c
+            .query_row("SELECT count(*) FROM claim_sets", [], |r| r.get(0))
+            .unwrap(),
+    };
+    assert_eq!(rows, 1);
+    // The `claims` view shows them as the old table did.
+    let (count, value, valid, confidence, idx): (i64, String, Option<String>, f64, i64) =
+        match &store.backend {
+            Backend::Sqlite(c) => c
+                .query_row(
+                    "SELECT (SELECT count(*) FROM claims), value, valid_time, confidence, idx
+                     FROM claims WHERE predicate = 'party' ORDER BY idx DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .unwrap(),
+        };
+    assert_eq!(count, 3);
+    assert_eq!(value, it.claims[2].value.to_string());
+    assert_eq!(valid, None);
+    assert_eq!(confidence as f32, it.claims[2].confidence);
+    assert_eq!(idx, 2);
+    // Replacing them rewrites the row; an empty list leaves none.
+    store.replace_claims("ffff", &it.claims[1..]).unwrap();
+    assert_eq!(store.claims("ffff").unwrap(), &it.claims[1..]);
+    assert_eq!(
+        store.claim_predicate_counts().unwrap(),
+        [("party".to_string(), 2)]
+    );
+    store.replace_claims("ffff", &[]).unwrap();
+    assert!(store.claims("ffff").unwrap().is_empty());
+    assert!(store.claim_predicate_counts().unwrap().is_empty());
+    assert!(store.consistency_problems().unwrap().is_empty());
+}
+
+#[test]
+fn a_claim_with_a_confidence_json_cannot_hold_is_refused() {
+    let mut it = item("gggg", "n.txt", "Odd numbers.");
+    it.claims[0].confidence = f32::NAN;
+    let mut store = Store::memory().unwrap();
+    assert!(matches!(store.ingest(&it), Err(StoreError::Corrupt { .. })));
+    assert!(store.documents().unwrap().is_empty());
+}
+
+#[test]
+fn a_version_4_database_has_its_claim_rows_folded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.db");
+    let mut it = item("hhhh", "v4.txt", "Two ports signed a pilotage convention.");
+    let mut second = it.claims[0].clone();
+    second.predicate = "party".into();
+    second.value = serde_json::json!({"cow": 230, "name": "Espa\u{f1}a", "share": 0.1});
+    second.valid_time = None;
+    second.confidence = 0.3825;
+    it.claims.push(second.clone());
+    it.claims.push(second);
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for m in &schema::MIGRATIONS[..4] {
+            conn.execute_batch(m).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        insert_old_document(&conn, "hhhh", "v4.txt", &it, [0, 0, 0, 0, 3]);
+        for (i, c) in it.claims.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO claims (doc, idx, subject, predicate, value, valid_time,
+                     sentence_start, sentence_end, evidence_start, evidence_end, rule, confidence)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    i as i64,
+                    c.subject,
+                    c.predicate,
+                    c.value.to_string(),
+                    c.valid_time,
+                    c.source.sentence.start as i64,
+                    c.source.sentence.end as i64,
+                    c.source.evidence.start as i64,
+                    c.source.evidence.end as i64,
+                    c.rule,
+                    f64::from(c.confidence)
+                ],
+            )
+            .unwrap();
+        }
+    }
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(store.claims("hhhh").unwrap(), it.claims);
+    assert_eq!(store.all_claims().unwrap()[0].1, it.claims);
+    assert_eq!(
+        store.claim_predicate_counts().unwrap(),
+        [("party".to_string(), 2), ("signed".to_string(), 1)]
+    );
+    assert!(store.consistency_problems().unwrap().is_empty());
+    let old_table: i64 = match &store.backend {
+        Backend::Sqlite(c) => c
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'claims' AND type = 'view'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap(),
+    };
+    assert_eq!(old_table, 1, "the claims view");
+    // The upgraded store takes new documents as a fresh one does.
+    let next = item("iiii", "w.txt", "Delegates signed at Ostend.");
+    assert_eq!(store.ingest(&next).unwrap(), Outcome::New);
+    assert_eq!(store.claims("iiii").unwrap(), next.claims);
+    assert_eq!(
+        store.claim_predicate_counts().unwrap(),
+        [("party".to_string(), 2), ("signed".to_string(), 2)]
+    );
+    assert!(store.consistency_problems().unwrap().is_empty());
+}

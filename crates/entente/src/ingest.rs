@@ -1,6 +1,7 @@
 //! The ingest pipeline: walk the inputs, hash every file, skip the ones the
 //! store already holds, read + recognise + extract the rest in parallel, and
-//! write them through one writer, one transaction per document.
+//! write them through one writer, in batches of documents (one savepoint per
+//! document, one commit per batch: see [`entente_store::Batch`]).
 //!
 //! ```text
 //! walk ─► jobs ─► rayon: read, hash, (known? skip) parse, derive ─► bounded channel ─► writer (Store)
@@ -13,12 +14,13 @@
 
 use crate::derive::derive;
 use entente_source::{document_id, Format};
-use entente_store::{IngestItem, Outcome, Store, StoreError};
+use entente_store::{BatchLimits, IngestItem, Outcome, Store, StoreError};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{sync_channel, RecvTimeoutError};
 use std::time::Instant;
 
 /// How to run an ingest.
@@ -214,8 +216,13 @@ fn run(
     let known = store.current_ids()?;
     let bar = progress_bar(opts.progress, jobs.len());
     let (tx, rx) = sync_channel::<Msg>(opts.queue.max(1));
-    let mut summary = Summary::default();
-    let mut failures = Vec::new();
+    let mut tally = Tally {
+        summary: Summary::default(),
+        failures: Vec::new(),
+        held: Vec::new(),
+        bar: &bar,
+        on_event,
+    };
 
     std::thread::scope(|s| {
         let known = &known;
@@ -226,71 +233,81 @@ fn run(
             });
         });
 
-        for msg in rx.iter() {
-            summary.files += 1;
-            let mut report = |event: Event<'_>| match &bar {
-                Some(bar) => bar.suspend(|| on_event(event)),
-                None => on_event(event),
+        // Documents are written in batches (see `entente_store::Batch`),
+        // and events are held until their batch commits: `Stored` is only
+        // said of a committed document, and events keep the writer's order.
+        let mut batch = store.batch(BatchLimits::default());
+        loop {
+            // While a batch is open, wait no longer than its age limit, so
+            // that slow documents do not keep it (and the write lock) open.
+            let msg = match batch.time_left() {
+                Some(left) => match rx.recv_timeout(left) {
+                    Ok(msg) => Some(msg),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                },
+                None => match rx.recv() {
+                    Ok(msg) => Some(msg),
+                    Err(_) => break,
+                },
             };
-            match msg {
-                Msg::Known { bytes } => {
-                    summary.unchanged += 1;
-                    summary.bytes += bytes;
-                }
-                Msg::Failed(failure) => {
-                    summary.failed += 1;
-                    report(Event::Failed(&failure));
-                    failures.push(failure);
-                }
-                Msg::Parsed {
-                    shown,
-                    item,
-                    warnings,
-                } => {
-                    for w in &warnings {
-                        report(Event::Warning {
-                            path: &shown,
-                            message: w,
-                        });
+            let timed_out = msg.is_none();
+            if let Some(msg) = msg {
+                tally.summary.files += 1;
+                match msg {
+                    Msg::Known { bytes } => {
+                        tally.summary.unchanged += 1;
+                        tally.summary.bytes += bytes;
                     }
-                    let t = Instant::now();
-                    let stored = store.ingest(&item);
-                    tracing::debug!(path = %shown, ms = t.elapsed().as_millis(), "stored");
-                    match stored {
-                        Ok(outcome) => {
-                            summary.bytes += item.bytes_len;
-                            match outcome {
-                                Outcome::New => summary.new += 1,
-                                Outcome::NewVersion { .. } => {
-                                    summary.new += 1;
-                                    summary.new_versions += 1;
-                                }
-                                Outcome::Unchanged => summary.unchanged += 1,
-                            }
-                            report(Event::Stored {
-                                path: &shown,
-                                id: &item.id,
-                                outcome: &outcome,
+                    Msg::Failed(failure) => tally.held.push(Held::Failed(failure)),
+                    Msg::Parsed {
+                        shown,
+                        item,
+                        warnings,
+                    } => {
+                        for message in warnings {
+                            tally.held.push(Held::Warning {
+                                path: shown.clone(),
+                                message,
                             });
                         }
-                        Err(e) => {
-                            let failure = Failure {
+                        let t = Instant::now();
+                        let stored = batch.ingest(&item);
+                        tracing::debug!(path = %shown, ms = t.elapsed().as_millis(), "stored");
+                        tally.held.push(match stored {
+                            Ok(outcome) => Held::Stored {
+                                path: shown,
+                                id: item.id.clone(),
+                                outcome,
+                                bytes: item.bytes_len,
+                            },
+                            Err(e) => Held::Failed(Failure {
                                 message: one_line(&format!("{shown}: cannot store: {e}")),
                                 path: shown,
-                            };
-                            summary.failed += 1;
-                            report(Event::Failed(&failure));
-                            failures.push(failure);
-                        }
+                            }),
+                        });
                     }
                 }
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
             }
-            if let Some(bar) = &bar {
-                bar.inc(1);
+            if timed_out || batch.is_full() {
+                let committed = batch.commit();
+                tally.release(committed.as_ref().err());
+            } else if !batch.is_pending() {
+                tally.release(None);
             }
         }
+        let committed = batch.commit();
+        tally.release(committed.as_ref().err());
     });
 
+    let Tally {
+        mut summary,
+        failures,
+        ..
+    } = tally;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -299,6 +316,104 @@ fn run(
         Ok(summary)
     } else {
         Err(IngestError::Partial { summary, failures })
+    }
+}
+
+/// An event held until the batch it belongs to is committed.
+#[derive(Debug)]
+enum Held {
+    Warning {
+        path: String,
+        message: String,
+    },
+    Failed(Failure),
+    Stored {
+        path: String,
+        id: String,
+        outcome: Outcome,
+        bytes: u64,
+    },
+}
+
+/// The writer's counts, failures and held events.
+struct Tally<'b, 'e> {
+    summary: Summary,
+    failures: Vec<Failure>,
+    held: Vec<Held>,
+    bar: &'b Option<indicatif::ProgressBar>,
+    on_event: &'e mut dyn FnMut(Event<'_>),
+}
+
+impl Tally<'_, '_> {
+    fn report(&mut self, event: Event<'_>) {
+        let on_event = &mut self.on_event;
+        match self.bar {
+            Some(bar) => bar.suspend(|| on_event(event)),
+            None => on_event(event),
+        }
+    }
+
+    fn fail(&mut self, failure: Failure) {
+        self.summary.failed += 1;
+        self.report(Event::Failed(&failure));
+        self.failures.push(failure);
+    }
+
+    /// Counts and reports the held events, in order, once their batch is
+    /// settled: `lost` is why its commit failed, if it did. The documents
+    /// of a lost batch are failures (a later run stores them), and so is a
+    /// duplicate found unchanged only because its twin was in that batch.
+    fn release(&mut self, lost: Option<&StoreError>) {
+        let held = std::mem::take(&mut self.held);
+        let lost_ids: HashSet<String> = match lost {
+            Some(_) => held
+                .iter()
+                .filter_map(|h| match h {
+                    Held::Stored { id, outcome, .. } if *outcome != Outcome::Unchanged => {
+                        Some(id.clone())
+                    }
+                    _ => None,
+                })
+                .collect(),
+            None => HashSet::new(),
+        };
+        for h in held {
+            match h {
+                Held::Warning { path, message } => self.report(Event::Warning {
+                    path: &path,
+                    message: &message,
+                }),
+                Held::Failed(failure) => self.fail(failure),
+                Held::Stored { path, id, .. } if lost_ids.contains(&id) => {
+                    let e = lost.map(|e| e.to_string()).unwrap_or_default();
+                    self.fail(Failure {
+                        message: one_line(&format!("{path}: cannot store: {e}")),
+                        path,
+                    });
+                }
+                Held::Stored {
+                    path,
+                    id,
+                    outcome,
+                    bytes,
+                } => {
+                    self.summary.bytes += bytes;
+                    match outcome {
+                        Outcome::New => self.summary.new += 1,
+                        Outcome::NewVersion { .. } => {
+                            self.summary.new += 1;
+                            self.summary.new_versions += 1;
+                        }
+                        Outcome::Unchanged => self.summary.unchanged += 1,
+                    }
+                    self.report(Event::Stored {
+                        path: &path,
+                        id: &id,
+                        outcome: &outcome,
+                    });
+                }
+            }
+        }
     }
 }
 
@@ -444,6 +559,106 @@ mod tests {
             keys,
             ["bytes", "failed", "files", "new", "seconds", "unchanged"]
         );
+    }
+
+    /// Releases `held` as a batch settled with `lost`, and returns the
+    /// events reported, in order, with the counts.
+    fn settle(held: Vec<Held>, lost: Option<&StoreError>) -> (Vec<String>, Summary, usize) {
+        let bar = None;
+        let mut seen = Vec::new();
+        let mut on_event = |e: Event<'_>| {
+            seen.push(match e {
+                Event::Failed(f) => format!("failed {}", f.message),
+                Event::Warning { path, message } => format!("warning {path}: {message}"),
+                Event::Stored { path, outcome, .. } => format!("stored {path} {outcome:?}"),
+            })
+        };
+        let mut tally = Tally {
+            summary: Summary::default(),
+            failures: Vec::new(),
+            held,
+            bar: &bar,
+            on_event: &mut on_event,
+        };
+        tally.release(lost);
+        assert!(tally.held.is_empty());
+        let (summary, failures) = (tally.summary.clone(), tally.failures.len());
+        drop(tally);
+        (seen, summary, failures)
+    }
+
+    fn held_batch() -> Vec<Held> {
+        let stored = |path: &str, id: &str, outcome: Outcome| Held::Stored {
+            path: path.into(),
+            id: id.into(),
+            outcome,
+            bytes: 10,
+        };
+        vec![
+            Held::Warning {
+                path: "a.txt".into(),
+                message: "decoded as windows-1252".into(),
+            },
+            stored("a.txt", "id-a", Outcome::New),
+            Held::Failed(Failure {
+                path: "b.xml".into(),
+                message: "b.xml: 3:1: unclosed tag".into(),
+            }),
+            // The same content as a.txt, found in this very batch.
+            stored("copy-of-a.txt", "id-a", Outcome::Unchanged),
+            // Content stored by an earlier run.
+            stored("old.txt", "id-old", Outcome::Unchanged),
+            stored(
+                "c.txt",
+                "id-c",
+                Outcome::NewVersion {
+                    superseded: vec!["id-c0".into()],
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_committed_batch_reports_its_events_in_order() {
+        let (seen, summary, failures) = settle(held_batch(), None);
+        assert_eq!(
+            seen,
+            [
+                "warning a.txt: decoded as windows-1252",
+                "stored a.txt New",
+                "failed b.xml: 3:1: unclosed tag",
+                "stored copy-of-a.txt Unchanged",
+                "stored old.txt Unchanged",
+                r#"stored c.txt NewVersion { superseded: ["id-c0"] }"#,
+            ]
+        );
+        assert_eq!(
+            (summary.new, summary.new_versions, summary.unchanged),
+            (2, 1, 2)
+        );
+        assert_eq!((summary.failed, failures), (1, 1));
+        assert_eq!(summary.bytes, 40);
+    }
+
+    #[test]
+    fn a_lost_batch_reports_its_new_documents_as_failures() {
+        let lost = StoreError::BatchLost {
+            documents: 2,
+            reason: "disk full".into(),
+        };
+        let (seen, summary, failures) = settle(held_batch(), Some(&lost));
+        assert_eq!(seen.len(), 6);
+        assert_eq!(seen[0], "warning a.txt: decoded as windows-1252");
+        assert!(
+            seen[1].starts_with("failed a.txt: cannot store:") && seen[1].contains("disk full"),
+            "{seen:?}"
+        );
+        assert_eq!(seen[2], "failed b.xml: 3:1: unclosed tag");
+        assert!(seen[3].starts_with("failed copy-of-a.txt: cannot store:"));
+        assert_eq!(seen[4], "stored old.txt Unchanged");
+        assert!(seen[5].starts_with("failed c.txt: cannot store:"));
+        assert_eq!((summary.new, summary.unchanged, summary.bytes), (0, 1, 10));
+        assert_eq!((summary.failed, failures), (4, 4));
     }
 
     #[test]
