@@ -132,7 +132,8 @@ fn read_recognise(bencher: divan::Bencher, name: &str) {
 
 /// Reading, recognition and the store: ingestion with everything but
 /// extraction. Each document, its sentences and its mentions go into a
-/// fresh SQLite file in one transaction per document, as in `entente ingest`.
+/// fresh SQLite file through the batch writer, as in `entente ingest`: one
+/// savepoint per document, one commit per full batch and one at the end.
 #[divan::bench(args = corpora(), sample_count = 10)]
 fn read_recognise_store(bencher: divan::Bencher, name: &str) {
     let c = corpus(name);
@@ -143,6 +144,7 @@ fn read_recognise_store(bencher: divan::Bencher, name: &str) {
         .bench_local_values(|tmp| {
             let mut store = entente_store::Store::open(tmp.path().join("bench.db")).unwrap();
             let mut mentions = 0;
+            let mut batch = store.batch(entente_store::BatchLimits::default());
             for (p, b) in &c.files {
                 let doc = entente_source::read_bytes(p, b).unwrap();
                 let r = entente_recognise::recognise(&doc);
@@ -156,8 +158,13 @@ fn read_recognise_store(bencher: divan::Bencher, name: &str) {
                     mentions: r.mentions,
                     claims: Vec::new(),
                 };
-                store.ingest(&item).unwrap();
+                batch.ingest(&item).unwrap();
+                if batch.is_full() {
+                    batch.commit().unwrap();
+                }
             }
+            batch.commit().unwrap();
+            drop(batch);
             assert!(mentions > 0);
             assert!(!store.documents().unwrap().is_empty());
             // Closing runs the last WAL checkpoint, part of the cost of
