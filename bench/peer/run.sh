@@ -44,7 +44,7 @@ py="$venv/bin/python"
 
 # 2. The file set.
 (cd "$repo" && cargo build -q --release -p entente)
-entente="$repo/target/release/entente"
+entente="${CARGO_TARGET_DIR:-$repo/target}/release/entente"
 set_dir="$WORK/files"
 rm -rf "$set_dir" "$WORK/gen"
 mkdir -p "$set_dir"
