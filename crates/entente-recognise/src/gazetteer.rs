@@ -639,35 +639,20 @@ impl Gazetteer {
 /// only ASCII bytes are skipped, so the answer is one too.
 #[inline]
 fn next_candidate(bytes: &[u8], from: usize) -> usize {
+    crate::swar::next_exact(bytes, from, candidate_mask, is_candidate_byte)
+}
+
+/// `0x80` in exactly the bytes of `x` (eight bytes, little-endian) that are
+/// [`is_candidate_byte`]s (a test checks every byte).
+#[inline]
+fn candidate_mask(x: u64) -> u64 {
     use crate::swar::{HIGHS, ONES};
-    let Some(rest) = bytes.get(from..) else {
-        return bytes.len();
-    };
-    let mut at = from;
-    let mut chunks = rest.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // On the low seven bits no byte sum carries into the next byte:
-        // the high bit of each sum says "at least 'A'" and "past 'Z'". The
-        // mask is exact (a test checks every byte), so the first candidate
-        // is its lowest bit: no loop over the eight bytes, whose exit at a
-        // capital the processor mispredicted.
-        let low = x & !HIGHS;
-        let ge_a = low.wrapping_add(ONES * (0x80 - u64::from(b'A'))) & HIGHS;
-        let gt_z = low.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1)) & HIGHS;
-        let mask = (ge_a & !gt_z) | (x & HIGHS);
-        if mask != 0 {
-            return at + (mask.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| is_candidate_byte(b))
-        .map_or(bytes.len(), |p| at + p)
+    // On the low seven bits no byte sum carries into the next byte: the high
+    // bit of each sum says "at least 'A'" and "past 'Z'".
+    let low = x & !HIGHS;
+    let ge_a = low.wrapping_add(ONES * (0x80 - u64::from(b'A'))) & HIGHS;
+    let gt_z = low.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1)) & HIGHS;
+    (ge_a & !gt_z) | (x & HIGHS)
 }
 
 /// A byte where a name may start: an ASCII capital, or any byte of a
@@ -713,6 +698,29 @@ pub(crate) fn boundary_after(text: &str, end: usize) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// The candidate mask is exact: every byte value, in every lane of a
+    /// word of non-candidates, sets its lane's high bit exactly when it is
+    /// a candidate byte.
+    #[test]
+    fn candidate_mask_is_exact_on_every_byte() {
+        for b in 0..=255u8 {
+            for lane in 0..8 {
+                let mut word = [b'a'; 8];
+                word[lane] = b;
+                let want = if is_candidate_byte(b) {
+                    0x80u64 << (8 * lane)
+                } else {
+                    0
+                };
+                assert_eq!(
+                    candidate_mask(u64::from_le_bytes(word)),
+                    want,
+                    "byte {b} lane {lane}"
+                );
+            }
+        }
+    }
 
     proptest! {
         /// The eight-byte candidate search agrees with a byte loop, from

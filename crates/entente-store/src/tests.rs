@@ -200,12 +200,7 @@ fn reverted_content_becomes_current_again() {
             superseded: vec!["bbbb".into()]
         }
     );
-    let ids: Vec<String> = store
-        .documents()
-        .unwrap()
-        .into_iter()
-        .map(|d| d.id)
-        .collect();
+    let ids = doc_ids(&store);
     assert_eq!(ids, vec!["aaaa".to_string()]);
     assert_eq!(store.search("one", 5).unwrap().len(), 1);
     assert_eq!(store.all_versions().unwrap().len(), 2);
@@ -475,6 +470,54 @@ fn place_mention(it: &IngestItem, name: &str, confidence: f32) -> Mention {
 /// Writes `it`'s document row and text as an older schema held them, with
 /// `counts` = blocks, annotations, sentences, mentions, claims; the
 /// document's key is 1.
+/// How many objects of the database's schema match `filter` (an SQL
+/// condition on `sqlite_schema`).
+fn schema_objects(store: &Store, filter: &str) -> i64 {
+    match &store.backend {
+        Backend::Sqlite(c) => c
+            .query_row(
+                &format!("SELECT count(*) FROM sqlite_schema WHERE {filter}"),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap(),
+    }
+}
+
+/// The ids of the stored documents, in the order `documents` gives them.
+fn doc_ids(store: &Store) -> Vec<String> {
+    store
+        .documents()
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .collect()
+}
+
+/// A claim row of document 1, number `idx`, as schemas 1 to 4 stored claims
+/// (one row each in `claims`).
+fn insert_old_claim(conn: &rusqlite::Connection, idx: usize, c: &Claim) {
+    conn.execute(
+        "INSERT INTO claims (doc, idx, subject, predicate, value, valid_time,
+             sentence_start, sentence_end, evidence_start, evidence_end, rule, confidence)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            idx as i64,
+            c.subject,
+            c.predicate,
+            c.value.to_string(),
+            c.valid_time,
+            c.source.sentence.start as i64,
+            c.source.sentence.end as i64,
+            c.source.evidence.start as i64,
+            c.source.evidence.end as i64,
+            c.rule,
+            f64::from(c.confidence)
+        ],
+    )
+    .unwrap();
+}
+
 fn insert_old_document(
     conn: &rusqlite::Connection,
     id: &str,
@@ -552,15 +595,7 @@ fn a_version_2_database_has_its_mention_rows_folded() {
         [("place".to_string(), 2), ("date".to_string(), 1)]
     );
     assert!(store.consistency_problems().unwrap().is_empty());
-    let old: i64 = match &store.backend {
-        Backend::Sqlite(c) => c
-            .query_row(
-                "SELECT count(*) FROM sqlite_schema WHERE name = 'mentions'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap(),
-    };
+    let old = schema_objects(&store, "name = 'mentions'");
     assert_eq!(old, 0);
 }
 
@@ -628,25 +663,7 @@ fn a_version_3_database_has_its_sentence_rows_folded() {
             ],
         )
         .unwrap();
-        let c = &it.claims[0];
-        conn.execute(
-            "INSERT INTO claims (doc, idx, subject, predicate, value, valid_time,
-                 sentence_start, sentence_end, evidence_start, evidence_end, rule, confidence)
-             VALUES (1, 0, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                c.subject,
-                c.predicate,
-                c.value.to_string(),
-                c.valid_time,
-                c.source.sentence.start as i64,
-                c.source.sentence.end as i64,
-                c.source.evidence.start as i64,
-                c.source.evidence.end as i64,
-                c.rule,
-                f64::from(c.confidence)
-            ],
-        )
-        .unwrap();
+        insert_old_claim(&conn, 0, &it.claims[0]);
     }
     let mut store = Store::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
@@ -850,12 +867,7 @@ fn a_failing_document_in_a_batch_is_rolled_back_alone() {
         .unwrap();
     batch.commit().unwrap();
     drop(batch);
-    let ids: Vec<String> = store
-        .documents()
-        .unwrap()
-        .into_iter()
-        .map(|d| d.id)
-        .collect();
+    let ids = doc_ids(&store);
     assert_eq!(ids, ["aaaa", "cccc"]);
     assert_eq!(store.search("canal", 5).unwrap().len(), 2);
     assert!(store.search("railway", 5).unwrap().is_empty());
@@ -894,12 +906,7 @@ fn a_batch_that_sqlite_rolled_back_is_reported_lost_and_goes_on() {
         .unwrap();
     batch.commit().unwrap();
     drop(batch);
-    let ids: Vec<String> = store
-        .documents()
-        .unwrap()
-        .into_iter()
-        .map(|d| d.id)
-        .collect();
+    let ids = doc_ids(&store);
     assert_eq!(ids, ["cccc", "0000"]);
     assert_eq!(store.search("canal", 5).unwrap().len(), 2);
     assert!(store.consistency_problems().unwrap().is_empty());
@@ -1096,25 +1103,7 @@ fn a_version_4_database_has_its_claim_rows_folded() {
         conn.pragma_update(None, "user_version", 4).unwrap();
         insert_old_document(&conn, "hhhh", "v4.txt", &it, [0, 0, 0, 0, 3]);
         for (i, c) in it.claims.iter().enumerate() {
-            conn.execute(
-                "INSERT INTO claims (doc, idx, subject, predicate, value, valid_time,
-                     sentence_start, sentence_end, evidence_start, evidence_end, rule, confidence)
-                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![
-                    i as i64,
-                    c.subject,
-                    c.predicate,
-                    c.value.to_string(),
-                    c.valid_time,
-                    c.source.sentence.start as i64,
-                    c.source.sentence.end as i64,
-                    c.source.evidence.start as i64,
-                    c.source.evidence.end as i64,
-                    c.rule,
-                    f64::from(c.confidence)
-                ],
-            )
-            .unwrap();
+            insert_old_claim(&conn, i, c);
         }
     }
     let mut store = Store::open(&path).unwrap();
@@ -1126,15 +1115,7 @@ fn a_version_4_database_has_its_claim_rows_folded() {
         [("party".to_string(), 2), ("signed".to_string(), 1)]
     );
     assert!(store.consistency_problems().unwrap().is_empty());
-    let old_table: i64 = match &store.backend {
-        Backend::Sqlite(c) => c
-            .query_row(
-                "SELECT count(*) FROM sqlite_schema WHERE name = 'claims' AND type = 'view'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap(),
-    };
+    let old_table = schema_objects(&store, "name = 'claims' AND type = 'view'");
     assert_eq!(old_table, 1, "the claims view");
     // The upgraded store takes new documents as a fresh one does.
     let next = item("iiii", "w.txt", "Delegates signed at Ostend.");
