@@ -552,6 +552,9 @@ fn fts_rowid(key: i64, idx: usize) -> i64 {
     (key << 32) | (to_i64(idx) & 0xffff_ffff)
 }
 
+/// One full-text row: queued ones at the commit, a large text's at once.
+const INSERT_FTS: &str = "INSERT INTO blocks_fts (rowid, text) VALUES (?1, ?2)";
+
 /// Texts larger than this are indexed as they are written, not queued.
 const FTS_QUEUE_MAX_TEXT: usize = TEXT_CHUNK;
 
@@ -637,7 +640,7 @@ impl FtsQueue {
             return Ok(());
         }
         let mut st = c
-            .prepare_cached("INSERT INTO blocks_fts (rowid, text) VALUES (?1, ?2)")
+            .prepare_cached(INSERT_FTS)
             .ctx(|| "index text".to_string())?;
         for &(rowid, start, end) in &self.rows {
             // Offsets were taken from `push`, so this always finds the text.
@@ -669,10 +672,7 @@ fn insert_blocks(
     // it always did.
     let direct = doc.text.len() > FTS_QUEUE_MAX_TEXT;
     let mut insert_fts = if direct {
-        Some(
-            tx.prepare_cached("INSERT INTO blocks_fts (rowid, text) VALUES (?1, ?2)")
-                .ctx(ctx)?,
-        )
+        Some(tx.prepare_cached(INSERT_FTS).ctx(ctx)?)
     } else {
         None
     };
