@@ -117,9 +117,9 @@ pub struct Lexicon {
     /// starts with: rules `0..triggers.len()` are the triggers, the rest
     /// the provision cues, so that a sentence is scanned once for both.
     filter: Prefilter,
-    /// All indicator patterns in one automaton: one pass says which of them
-    /// match a sentence, instead of one search per pattern.
-    indicator_set: Option<RegexSet>,
+    /// The words each indicator pattern needs, for one pass over a
+    /// sentence before any pattern runs.
+    indicator_gate: Gate,
     /// The modality cues in one automaton, in file order: each trigger asks
     /// which cues match two short windows, one set search instead of a
     /// search per cue.
@@ -173,14 +173,117 @@ struct Prefilter {
     always_rules: Vec<usize>,
 }
 
+/// Which of a list of patterns can match a text, judged by the words they
+/// need: a pattern that is a sequence with a fixed word (or a choice of
+/// fixed words) in it cannot match a text without one of them. "citizens"
+/// in `\d+\s+(?:citizens|nationals)\s+in` is such a word; the digits
+/// before it are not, and a search for the pattern steps through every
+/// byte where the word search skips. The patterns still decide: the gate
+/// only rules out those that cannot match.
+#[derive(Debug, Default)]
+struct Gate {
+    /// Every needed word, matched ASCII-case-insensitively.
+    ac: Option<AhoCorasick>,
+    /// Pattern id of `ac` -> the pattern that needs that word.
+    owners: Vec<usize>,
+    /// Per pattern: whether it has needed words (else it always runs).
+    gated: Vec<bool>,
+}
+
+impl Gate {
+    /// A gate for case-insensitive `patterns`.
+    fn new<'p>(patterns: impl Iterator<Item = &'p str>) -> Gate {
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        let mut owners = Vec::new();
+        let mut gated = Vec::new();
+        for (i, pat) in patterns.enumerate() {
+            let needed = needed_words(pat);
+            gated.push(needed.is_some());
+            for w in needed.unwrap_or_default() {
+                words.push(w);
+                owners.push(i);
+            }
+        }
+        // One automaton for all: one pass over a sentence answers for every
+        // pattern (one automaton per pattern was measured slower).
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&words)
+            .ok();
+        if ac.is_none() {
+            gated.iter_mut().for_each(|g| *g = false);
+        }
+        Gate { ac, owners, gated }
+    }
+
+    /// Per pattern: whether it can match `text`.
+    fn present(&self, text: &str) -> Vec<bool> {
+        let mut out: Vec<bool> = self.gated.iter().map(|g| !g).collect();
+        match &self.ac {
+            // The case-insensitive patterns match the long s and the Kelvin
+            // sign for "s" and "k"; the ASCII-folding word search does not.
+            Some(ac) if !has_ascii_fold(text) => {
+                for m in ac.find_overlapping_iter(text) {
+                    if let Some(o) = self
+                        .owners
+                        .get(m.pattern().as_usize())
+                        .and_then(|&p| out.get_mut(p))
+                    {
+                        *o = true;
+                    }
+                }
+            }
+            _ => out.iter_mut().for_each(|o| *o = true),
+        }
+        out
+    }
+}
+
+/// The words `pattern` cannot match without, one of which must occur: the
+/// longest fixed word or choice of fixed words among the parts of its
+/// top-level sequence. `None` when it has no such part, or one that is
+/// not plain ASCII (the ASCII-case-insensitive search would not be exact).
+fn needed_words(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::{Hir, HirKind};
+    fn strip(h: &Hir) -> &Hir {
+        match h.kind() {
+            HirKind::Capture(c) => strip(&c.sub),
+            _ => h,
+        }
+    }
+    fn words(h: &Hir) -> Option<Vec<Vec<u8>>> {
+        let ascii = |b: &[u8]| !b.is_empty() && b.is_ascii();
+        match strip(h).kind() {
+            HirKind::Literal(l) if ascii(&l.0) => Some(vec![l.0.to_vec()]),
+            HirKind::Alternation(alts) => alts
+                .iter()
+                .map(|a| match strip(a).kind() {
+                    HirKind::Literal(l) if ascii(&l.0) => Some(l.0.to_vec()),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        }
+    }
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let parts: Vec<&Hir> = match strip(&hir).kind() {
+        HirKind::Concat(parts) => parts.iter().collect(),
+        _ => vec![&hir],
+    };
+    parts
+        .into_iter()
+        .filter_map(words)
+        .max_by_key(|w| w.iter().map(Vec::len).min().unwrap_or(0))
+}
+
 /// Whether `text` holds a character of [`folds_to_ascii`]. Only its
 /// non-ASCII characters are looked up: this runs for every sentence.
 pub(crate) fn has_ascii_fold(text: &str) -> bool {
-    if text.is_ascii() {
-        return false;
-    }
-    let folds = folds_to_ascii();
-    text.chars().any(|c| !c.is_ascii() && folds.contains(&c))
+    // There are two such characters: a substring search for each (memchr
+    // on its last byte) is far cheaper than decoding every character of
+    // every sentence that holds a curly quote.
+    !text.is_ascii() && folds_to_ascii().iter().any(|&c| text.contains(c))
 }
 
 /// The non-ASCII characters that a case-insensitive pattern matches for an
@@ -654,9 +757,9 @@ impl Lexicon {
             not_agreement_patterns.push(full_pattern(pattern, false));
         }
         trigger_patterns.extend(provision_patterns);
-        lex.indicator_set = set_of(lex.indicators.iter().map(|r| &r.re));
         lex.not_agreement_set = set_of(lex.not_agreements.iter());
         lex.modality_set = set_of(lex.modality.iter().map(|c| &c.re));
+        lex.indicator_gate = Gate::new(lex.indicators.iter().map(|r| r.re.as_str()));
         lex.filter = Prefilter::new(&trigger_patterns);
         lex.not_agreement_filter = Prefilter::new(&not_agreement_patterns);
         Ok(lex)
@@ -668,14 +771,13 @@ impl Lexicon {
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             return Vec::new();
         }
-        match &self.indicator_set {
-            Some(set) => set
-                .matches(text)
-                .into_iter()
-                .filter_map(|i| self.indicators.get(i))
-                .collect(),
-            None => self.indicators.iter().collect(),
-        }
+        let present = self.indicator_gate.present(text);
+        self.indicators
+            .iter()
+            .zip(present)
+            .filter(|(r, maybe)| *maybe && r.re.is_match(text))
+            .map(|(r, _)| r)
+            .collect()
     }
 
     /// Whether a name is not an agreed instrument ("Roadmap on X").
@@ -1082,6 +1184,73 @@ mod tests {
             let lex = lexicon();
             assert_filter_agrees(lex, &words.join(" "));
             assert_filter_agrees(lex, &words.concat());
+        }
+
+        #[test]
+        fn the_indicator_gate_agrees_on_word_salad(
+            words in proptest::collection::vec(proptest::sample::select(vec![
+                "bilateral", "Trade", "trade", "TRADE", "tradé", "ſtood", "stood", "at", "was",
+                "reached", "€15.6", "$3", "12,000", "2016", "billion", "in", "In", "deficit",
+                "of", "French", "citizens", "CITIZENS", "nationals", "residents", "living",
+                "agreements", "concluded", "traders", "citizen", "citizenſ", "agreementſ", "\u{212A}", "-",
+            ]), 0..14)
+        ) {
+            let lex = lexicon();
+            assert_indicator_gate_agrees(lex, &words.join(" "));
+            assert_indicator_gate_agrees(lex, &words.concat());
+        }
+    }
+
+    /// The indicator rules through the word gate, against every rule
+    /// asked in turn.
+    fn assert_indicator_gate_agrees(lex: &Lexicon, text: &str) {
+        let gated: Vec<&str> = lex
+            .indicators_in(text)
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
+        let plain: Vec<&str> = lex
+            .indicators
+            .iter()
+            .filter(|r| r.re.is_match(text))
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(gated, plain, "on {text:?}");
+    }
+
+    #[test]
+    fn needed_words_come_from_the_top_level_sequence() {
+        let words = |p: &str| {
+            needed_words(p).map(|ws| {
+                ws.into_iter()
+                    .map(|w| String::from_utf8(w).unwrap())
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(
+            words(r"(?P<n>\d+)\s+(?:citizens|nationals)\s+in\b"),
+            Some(vec!["citizens".to_string(), "nationals".to_string()])
+        );
+        assert_eq!(
+            words(r"(?:bilateral\s+)?trade\s+was"),
+            Some(vec!["trade".to_string()])
+        );
+        // Optional or repeated parts are not needed; nor is a word with a
+        // character the ASCII search cannot fold as the pattern does.
+        assert_eq!(words(r"(?:trade)?\d+"), None);
+        assert_eq!(words(r"\d+(?:ü|ö)"), None);
+        // Every indicator rule has a gate: the point of it.
+        for r in &lexicon().indicators {
+            assert!(needed_words(r.re.as_str()).is_some(), "{}", r.name);
+        }
+        // The long s: the case-insensitive pattern reads it as "s".
+        for text in [
+            "Bilateral trade reached $3 billion in 2016.",
+            "13,000 French citizens living in Japan",
+            "13,000 French citizenſ living in Japan",
+        ] {
+            assert_indicator_gate_agrees(lexicon(), text);
+            assert!(!lexicon().indicators_in(text).is_empty(), "{text}");
         }
     }
 
