@@ -9,8 +9,8 @@
 //! capitalised modifiers and polity compounds, and right over "of ..." and
 //! capitalised words.
 use crate::gazetteer::{self, gazetteer, Hit, Target};
-use crate::person::{tokens_into, Token};
-use crate::place::NOT_NAME;
+use crate::person::{tokens_in, Token, WordBits};
+use crate::place::is_not_name;
 use crate::{Mention, MentionKind, Sentence};
 use aho_corasick::{AhoCorasick, MatchKind};
 use entente_source::{Document, Span};
@@ -178,7 +178,7 @@ fn capitalised(word: &str) -> bool {
 
 /// A capitalised word that can be part of a name.
 fn name_word(word: &str) -> bool {
-    capitalised(word) && (!NOT_NAME.contains(word) || IN_NAME.contains(&word))
+    capitalised(word) && (!is_not_name(word) || IN_NAME.contains(&word))
 }
 
 /// Gap between two tokens of one name: a space (one line break at most) or a
@@ -200,13 +200,15 @@ fn joined(text: &str, a: &Token, b: &Token) -> bool {
 /// Finds agreement mentions in the document. Works on the whole text.
 pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
     let _ = sentences;
-    find_with(&doc.text, &gazetteer().scan_shared(&doc.text))
+    let text = &doc.text;
+    find_with(text, &gazetteer().scan_shared(text), &WordBits::of(text))
 }
 
-/// [`find`] over the text's gazetteer hits, which the caller already has.
-pub(crate) fn find_with(text: &str, hits: &[Hit]) -> Vec<Mention> {
+/// [`find`] over the text's gazetteer hits and word bits, which the caller
+/// already has.
+pub(crate) fn find_with(text: &str, hits: &[Hit], bits: &WordBits) -> Vec<Mention> {
     // Built without the copy of each [`AgreementMention`] that `find_in` returns.
-    find_raw_hits(text, hits)
+    find_raw_hits(text, hits, bits)
         .into_iter()
         .map(|(span, am, confidence)| Mention {
             span,
@@ -243,11 +245,11 @@ pub fn find_in(text: &str) -> Vec<(Mention, AgreementMention)> {
 
 /// The agreement mentions of `text`: span, mention and confidence.
 fn find_raw(text: &str) -> Vec<(Span, AgreementMention, f32)> {
-    find_raw_hits(text, &gazetteer().scan_shared(text))
+    find_raw_hits(text, &gazetteer().scan_shared(text), &WordBits::of(text))
 }
 
-/// [`find_raw`] over the text's gazetteer hits.
-fn find_raw_hits(text: &str, hits: &[Hit]) -> Vec<(Span, AgreementMention, f32)> {
+/// [`find_raw`] over the text's gazetteer hits and word bits.
+fn find_raw_hits(text: &str, hits: &[Hit], bits: &WordBits) -> Vec<(Span, AgreementMention, f32)> {
     let lex = &*LEXICON;
     let Some(ac) = &lex.ac else {
         return Vec::new();
@@ -288,6 +290,7 @@ fn find_raw_hits(text: &str, hits: &[Hit]) -> Vec<(Span, AgreementMention, f32)>
                 Around {
                     text,
                     hits,
+                    bits,
                     start: m_start,
                     end: m_end,
                     instrument,
@@ -369,10 +372,15 @@ fn find_raw_hits(text: &str, hits: &[Hit]) -> Vec<(Span, AgreementMention, f32)>
 /// How far around an instrument word a name may reach, in bytes.
 const WINDOW_BEFORE: usize = 120;
 const WINDOW_AFTER: usize = 240;
-/// A first, smaller window, enough for most names: the full window is
-/// tokenised only when the name reaches the small window's edge.
-const SMALL_BEFORE: usize = 40;
-const SMALL_AFTER: usize = 80;
+/// The windows tokenised in turn, smallest first, each (bytes before,
+/// bytes after): a larger one is tokenised only when the name reaches the
+/// smaller one's edge. The finder always reads two words to the left (the
+/// word before the name, and the one before that for a determiner) but
+/// rarely more than a few to the right, hence the lopsided first window.
+/// Measured on generated text dense with instrument words: (40, 44) sends
+/// about 8 % of the names on to the full window and costs fewer
+/// instructions than (40, 80); 32 bytes before sent a quarter.
+const WINDOWS: [(usize, usize); 2] = [(40, 44), (WINDOW_BEFORE, WINDOW_AFTER)];
 
 /// An instrument word at `start..end` of `text`, with what the name
 /// finder reads around it.
@@ -380,6 +388,8 @@ const SMALL_AFTER: usize = 80;
 struct Around<'a> {
     text: &'a str,
     hits: &'a [Hit],
+    /// The word bits of `text`, which the windows are tokenised from.
+    bits: &'a WordBits,
     start: usize,
     end: usize,
     instrument: &'a str,
@@ -387,39 +397,38 @@ struct Around<'a> {
     lex: &'a Lexicon,
 }
 
-/// [`latin_name`] over the words of a window around the instrument. The
-/// small window gives the same answer as the full one whenever the finder
+/// [`latin_name`] over the words of a window around the instrument. A
+/// smaller window gives the same answer as the full one whenever the finder
 /// read no word at its edges (words inside both windows are the same words);
-/// otherwise the full window decides, as it always did.
+/// otherwise the next larger window decides, and the full one always did.
 fn windowed_latin_name<'a>(
     at: Around<'a>,
     scratch: &mut Vec<Token<'a>>,
 ) -> Option<(Span, AgreementMention, f32)> {
-    let (first, cut_left, cut_right) = window_tokens(
-        at.text,
-        at.start,
-        at.end,
-        SMALL_BEFORE,
-        SMALL_AFTER,
-        scratch,
-    );
-    let small = scratch.get(first..).unwrap_or(&[]);
+    windowed_latin_name_in(at, scratch, &WINDOWS)
+}
+
+/// [`windowed_latin_name`] over the given windows, smallest first; the last
+/// one decides whatever the finder reads.
+fn windowed_latin_name_in<'a>(
+    at: Around<'a>,
+    scratch: &mut Vec<Token<'a>>,
+    windows: &[(usize, usize)],
+) -> Option<(Span, AgreementMention, f32)> {
     let mut reach = (usize::MAX, 0);
-    let found = latin_name(at, small, &mut reach);
-    let at_left = cut_left && reach.0 == 0;
-    let at_right = cut_right && reach.1 + 1 >= small.len();
-    if !at_left && !at_right {
-        return found;
+    let mut found = None;
+    for (n, &(before, after)) in windows.iter().enumerate() {
+        let (first, cut_left, cut_right) =
+            window_tokens(at.text, at.bits, at.start, at.end, before, after, scratch);
+        let toks = scratch.get(first..).unwrap_or(&[]);
+        found = latin_name(at, toks, &mut reach);
+        let at_left = cut_left && reach.0 == 0;
+        let at_right = cut_right && reach.1 + 1 >= toks.len();
+        if n + 1 == windows.len() || (!at_left && !at_right) {
+            break;
+        }
     }
-    let (first, _, _) = window_tokens(
-        at.text,
-        at.start,
-        at.end,
-        WINDOW_BEFORE,
-        WINDOW_AFTER,
-        scratch,
-    );
-    latin_name(at, scratch.get(first..).unwrap_or(&[]), &mut reach)
+    found
 }
 
 /// The words around the instrument at `start..end`: names are short, so the
@@ -429,6 +438,7 @@ fn windowed_latin_name<'a>(
 /// window was cut short of the text's start and end.
 fn window_tokens<'a>(
     text: &'a str,
+    bits: &WordBits,
     start: usize,
     end: usize,
     before: usize,
@@ -443,11 +453,7 @@ fn window_tokens<'a>(
     while to < text.len() && !text.is_char_boundary(to) {
         to += 1;
     }
-    tokens_into(text.get(from..to).unwrap_or(""), out);
-    for t in out.iter_mut() {
-        t.start += from;
-        t.end += from;
-    }
+    tokens_in(text, bits, from, to, out);
     // The first word may be cut by the window; it is far from the name.
     let first = usize::from(from > 0 && !out.is_empty());
     (first, from > 0, to < text.len())
@@ -514,6 +520,7 @@ fn latin_name(
         instrument,
         may_refer,
         lex,
+        ..
     } = at;
     // `reach`: the lowest and highest token index read (the length when
     // a loop ran off the end), for [`windowed_latin_name`].
@@ -869,6 +876,68 @@ mod tests {
         assert_eq!(ms[0].1.name, "Treaty of Portsmouth");
         let ms = find_in("a treaty between Japan and Korea");
         assert!(ms.is_empty(), "{ms:?}");
+    }
+
+    /// `windowed_latin_name_in` over `windows` for every instrument.
+    fn name_in_windows(
+        text: &str,
+        hits: &[Hit],
+        windows: &[(usize, usize)],
+    ) -> Vec<Option<(Span, AgreementMention, f32)>> {
+        let lex = &*LEXICON;
+        let bits = WordBits::of(text);
+        let mut scratch = Vec::new();
+        let mut out = Vec::new();
+        let mut from = 0;
+        while let Some((start, end, pattern)) =
+            lex.fast.as_ref().unwrap().next_match(text.as_bytes(), from)
+        {
+            from = end;
+            let (instrument, may_refer) = lex.instruments[pattern];
+            let at = Around {
+                text,
+                hits,
+                bits: &bits,
+                start,
+                end,
+                instrument,
+                may_refer,
+                lex,
+            };
+            out.push(windowed_latin_name_in(at, &mut scratch, windows));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Names read from small windows (the cascade `WINDOWS`, and tiny
+        /// ones that nearly always fall back) are the names read from the
+        /// full window alone, on salads of name words, connectors,
+        /// determiners, years, polities and instruments.
+        #[test]
+        fn window_cascade_agrees_with_the_full_window(
+            picks in proptest::collection::vec((0usize..40, 0usize..5), 0..40),
+        ) {
+            let words = [
+                "Treaty", "treaty", "Agreement", "Convention", "Protocol", "Pact", "of", "and",
+                "on", "the", "The", "a", "First", "second", "1907", "Portsmouth", "Japan",
+                "Russo-Japanese", "French", "Amity", "Commerce", "Peace", "Friendship",
+                "Organization", "ports", "signed", "was", "in", "Vienna", "Hayashi", "RAA",
+                "Reciprocal", "Access", "exchange", "notes", "Entente", "Cordiale", "North",
+                "Atlantic", "amity",
+            ];
+            let mut text = String::new();
+            for (w, sep) in picks {
+                text.push_str(words[w % words.len()]);
+                text.push_str([" ", " ", ", ", ". ", "\n\n"][sep]);
+            }
+            let hits = gazetteer().scan(&text);
+            let want = name_in_windows(&text, &hits, &[(WINDOW_BEFORE, WINDOW_AFTER)]);
+            for windows in [&WINDOWS[..], &[(4, 6), (10, 12), (WINDOW_BEFORE, WINDOW_AFTER)][..]] {
+                let got = name_in_windows(&text, &hits, windows);
+                proptest::prop_assert_eq!(&got, &want, "{:?} {:?}", text, windows);
+            }
+        }
     }
 
     proptest::proptest! {

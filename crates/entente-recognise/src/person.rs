@@ -313,6 +313,7 @@ pub(crate) fn tokens(text: &str) -> Vec<Token<'_>> {
 /// lies between them. Words that start with an ASCII lowercase letter and are
 /// longer than `max_lower` bytes are dropped without a look, which spares most
 /// of the work when only names are wanted.
+#[cfg(test)]
 pub(crate) fn tokens_where<'a>(
     text: &'a str,
     max_lower: usize,
@@ -322,6 +323,7 @@ pub(crate) fn tokens_where<'a>(
 }
 
 /// [`tokens_where`] into a vector of `capacity` tokens to start with.
+#[cfg(test)]
 fn tokens_with<'a>(
     text: &'a str,
     max_lower: usize,
@@ -333,8 +335,429 @@ fn tokens_with<'a>(
     out
 }
 
-/// Every word of `text` ([`tokens`]) into `out`, which is cleared first: a
-/// finder that tokenises many small windows reuses one vector.
+/// The longest particle ([`is_particle`]), in bytes: a longer word that
+/// starts in lower case is no name word.
+const MAX_PARTICLE: usize = 5;
+
+/// Whether a word is kept as a token by the person finder: it starts or
+/// continues names. Only capitalised words and particles do (a suffix or a
+/// regnal number is capitalised too).
+fn name_word(w: &str) -> bool {
+    starts_upper(w) || is_particle(w)
+}
+
+/// The words of `text` that can start or continue a name: every word that
+/// [`tokens_where`] keeps with [`name_word`] and [`MAX_PARTICLE`], except
+/// the particles that nothing joins to a name. A particle counts only inside
+/// a run of name words, which it enters from the token right before it (one
+/// [`joined`] gap away) or, at the start of a run, when an office or title
+/// introduces it; [`add_role_particles`] adds the latter once the roles are
+/// known. Leaving the others out changes no run: a left-out particle is
+/// joined to no token before it, so the tokens around it were not joined
+/// either (their gap holds it), it starts no run, carries no given name or
+/// initial, and is no capital for the lone-surname check.
+///
+/// Found from the word bits of the text: the capitalised (and odd) words
+/// from the candidate bits, and after each token the particles that follow
+/// it. Lowercase words and numbers, most words, are passed over unread.
+fn name_tokens<'a>(text: &'a str, bits: &WordBits) -> Vec<Token<'a>> {
+    let bytes = text.as_bytes();
+    // About one kept word per sixteen bytes of prose.
+    let mut out = Vec::with_capacity(text.len() / 16);
+    for (k, &c) in bits.cand.iter().enumerate() {
+        let mut c = c;
+        while c != 0 {
+            let s = k * 64 + c.trailing_zeros() as usize;
+            c &= c - 1;
+            if s >= bytes.len() {
+                break;
+            }
+            // A word ends at the first byte that is not a word byte; the
+            // bits past the text are clear.
+            let e = next_bit(&bits.word, s, !0, bytes.len());
+            let raw = text.get(s..e).unwrap_or("");
+            let tok = if !any_bit(&bits.odd, s, e) {
+                (!raw.is_empty() && name_word(raw)).then_some(Token {
+                    start: s,
+                    end: e,
+                    word: raw,
+                })
+            } else {
+                trimmed_token(raw, s, &name_word)
+            };
+            if let Some(t) = tok {
+                out.push(t);
+                follow_particles(text, bits, t, e, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// The particles joined one after another to `last`, whose word ends at
+/// byte `at`, appended to `out`: "de la" after "Juan". A particle starts in
+/// lower case (one that starts with a quote or a dash is a candidate word of
+/// its own in [`name_tokens`]).
+fn follow_particles<'a>(
+    text: &'a str,
+    bits: &WordBits,
+    mut last: Token<'a>,
+    mut at: usize,
+    out: &mut Vec<Token<'a>>,
+) {
+    let bytes = text.as_bytes();
+    loop {
+        let s = next_bit(&bits.word, at, 0, text.len());
+        let Some(t) = particle_at(text, bits, s) else {
+            return;
+        };
+        if !joined(text, &last, &t.0) {
+            return;
+        }
+        out.push(t.0);
+        last = t.0;
+        at = t.1;
+        if at >= bytes.len() {
+            return;
+        }
+    }
+}
+
+/// The particle token of the word starting at byte `s` when it starts with
+/// a lowercase letter, and the end of the word.
+fn particle_at<'a>(text: &'a str, bits: &WordBits, s: usize) -> Option<(Token<'a>, usize)> {
+    let bytes = text.as_bytes();
+    if !bytes.get(s)?.is_ascii_lowercase() {
+        return None;
+    }
+    let e = next_bit(&bits.word, s, !0, bytes.len());
+    if e - s > MAX_PARTICLE {
+        return None;
+    }
+    let raw = text.get(s..e)?;
+    let tok = if !any_bit(&bits.odd, s, e) {
+        is_particle(raw).then_some(Token {
+            start: s,
+            end: e,
+            word: raw,
+        })
+    } else {
+        // A lowercase start stays after trimming: only a particle passes.
+        trimmed_token(raw, s, &name_word)
+    }?;
+    Some((tok, e))
+}
+
+/// Adds to `toks` the particles that an office or title introduces (a name
+/// starts there: `role_keys`), with the particles joined after them, where
+/// [`name_tokens`] left them out.
+fn add_role_particles<'a>(
+    text: &'a str,
+    bits: &WordBits,
+    role_keys: impl Iterator<Item = usize>,
+    toks: &mut Vec<Token<'a>>,
+) {
+    let mut extra = Vec::new();
+    for p in role_keys {
+        // A word starts at `p`: its bit is set and the one before is not.
+        let starts_word = p == 0 || !any_bit(&bits.word, p - 1, p);
+        if !starts_word || toks.binary_search_by_key(&p, |t| t.start).is_ok() {
+            continue;
+        }
+        if let Some((t, e)) = particle_at(text, bits, p) {
+            extra.push(t);
+            follow_particles(text, bits, t, e, &mut extra);
+        }
+    }
+    if extra.is_empty() {
+        return;
+    }
+    toks.extend(extra);
+    toks.sort_by_key(|t| t.start);
+    toks.dedup_by_key(|t| t.start);
+}
+
+/// Which bytes of a text belong to words, one bit per byte: `word` for
+/// every byte of a word character ([`char_at`]), `odd` for those that are no
+/// ASCII letter or digit (the dots, dashes and quotes that need trimming,
+/// and non-ASCII letters), and `cand` for the first byte of every word that
+/// may be a capitalised [`name_word`]: all but those that start with an
+/// ASCII lowercase letter or a digit (trimming never removes a leading
+/// letter or digit). The
+/// bits cost a few instructions per byte to build and spare the walk over
+/// the words that are dropped, most of them.
+#[derive(Debug, Default)]
+pub(crate) struct WordBits {
+    word: Vec<u64>,
+    odd: Vec<u64>,
+    cand: Vec<u64>,
+}
+
+impl WordBits {
+    /// The word bits of `text`.
+    pub(crate) fn of(text: &str) -> WordBits {
+        let mut bits = WordBits::default();
+        bits.build(text);
+        bits
+    }
+
+    fn build(&mut self, text: &str) {
+        use crate::swar::{high_bits, HIGHS};
+        let bytes = text.as_bytes();
+        let n = bytes.len() / 64 + 1;
+        for v in [&mut self.word, &mut self.odd, &mut self.cand] {
+            v.clear();
+            v.resize(n, 0);
+        }
+        // `cand` holds the ASCII lowercase letters and digits until the
+        // second pass turns it into word starts. Sixty-four bytes at a time,
+        // one bitmap word each: ASCII chunks of eight bytes are classified
+        // at once, the others byte by byte afterwards (a non-ASCII
+        // character may set bits in the next bitmap word, hence `|=`).
+        let mut blocks = bytes.chunks_exact(64);
+        let mut at = 0;
+        for (k, block) in (&mut blocks).enumerate() {
+            let (mut w, mut o, mut c) = (0u64, 0u64, 0u64);
+            // The lead bytes of non-ASCII characters, one bit per byte.
+            let mut leads = 0u64;
+            for (j, chunk) in block.chunks_exact(8).enumerate() {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(chunk);
+                let mut x = u64::from_le_bytes(b);
+                let high = x & HIGHS;
+                if high != 0 {
+                    // Lead bytes are 0b11xxxxxx; the ASCII bytes around
+                    // them are classified with the others zeroed (a zero
+                    // byte is no word byte).
+                    leads |= high_bits(high & (x << 1)) << (8 * j);
+                    x &= !((high >> 7) * 0xFF);
+                }
+                let (word, punct, lower_digit) = ascii_classes(x);
+                w |= high_bits(word) << (8 * j);
+                o |= high_bits(punct) << (8 * j);
+                c |= high_bits(lower_digit) << (8 * j);
+            }
+            if let (Some(pw), Some(po), Some(pc)) = (
+                self.word.get_mut(k),
+                self.odd.get_mut(k),
+                self.cand.get_mut(k),
+            ) {
+                *pw |= w;
+                *po |= o;
+                *pc |= c;
+            }
+            while leads != 0 {
+                let i = at + leads.trailing_zeros() as usize;
+                leads &= leads - 1;
+                self.non_ascii(text, i);
+            }
+            at += 64;
+        }
+        self.slow(text, at, bytes.len());
+        // Second pass: the word starts, except those in lower case or a
+        // digit (particles are found from the token before them).
+        let mut prev_top = 0;
+        for k in 0..n {
+            let w = self.word.get(k).copied().unwrap_or(0);
+            let starts = w & !((w << 1) | prev_top);
+            prev_top = w >> 63;
+            let Some(c) = self.cand.get_mut(k) else {
+                break;
+            };
+            *c = starts & !*c;
+        }
+    }
+
+    /// Bytes `from..to` one by one; a non-ASCII word character sets the
+    /// bits of all its bytes (some may lie past `to`).
+    fn slow(&mut self, text: &str, from: usize, to: usize) {
+        let bytes = text.as_bytes();
+        for i in from..to {
+            let Some(&b) = bytes.get(i) else {
+                return;
+            };
+            if b < 0x80 {
+                if ASCII_WORD[usize::from(b)] {
+                    self.set(i, !b.is_ascii_alphanumeric());
+                    if b.is_ascii_lowercase() || b.is_ascii_digit() {
+                        if let Some(c) = self.cand.get_mut(i / 64) {
+                            *c |= 1 << (i % 64);
+                        }
+                    }
+                }
+            } else if b >= 0xC0 {
+                self.non_ascii(text, i);
+            }
+        }
+    }
+
+    /// The character whose lead byte is at `i`: a word character sets the
+    /// bits of all its bytes (continuation bytes are set with their lead).
+    fn non_ascii(&mut self, text: &str, i: usize) {
+        if let Some(c) = text.get(i..).and_then(|s| s.chars().next()) {
+            if is_word_char(c) {
+                for j in i..i + c.len_utf8() {
+                    self.set(j, true);
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, i: usize, odd: bool) {
+        if let Some(w) = self.word.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+        if odd {
+            if let Some(o) = self.odd.get_mut(i / 64) {
+                *o |= 1 << (i % 64);
+            }
+        }
+    }
+}
+
+/// For eight ASCII bytes (no high bit set), `0x80` in each byte that is a
+/// word byte, that is `'`, `-` or `.`, and that is a lowercase letter or a
+/// digit. As `swar::alnum_mask`: no sum carries into the next byte.
+#[inline(always)]
+fn ascii_classes(x: u64) -> (u64, u64, u64) {
+    use crate::swar::{HIGHS, ONES};
+    let within = |lo: u8, hi: u8| {
+        let ge = x.wrapping_add(ONES * (0x80 - u64::from(lo)));
+        let gt = x.wrapping_add(ONES * (0x7F - u64::from(hi)));
+        ge & !gt
+    };
+    let lower_digit = (within(b'0', b'9') | within(b'a', b'z')) & HIGHS;
+    // '-' and '.' are neighbours (0x2D, 0x2E); '\'' is 0x27.
+    let punct = (within(b'-', b'.') | within(b'\'', b'\'')) & HIGHS;
+    let word = lower_digit | (within(b'A', b'Z') & HIGHS) | punct;
+    (word, punct, lower_digit)
+}
+
+/// The first position at or after `from` whose bit in `bits`, flipped by
+/// `flip` (0 or all ones), is set, or `limit` when there is none before it
+/// (the search reads no further: a window's words are looked for within
+/// the window, whatever follows it).
+#[inline]
+fn next_bit(bits: &[u64], from: usize, flip: u64, limit: usize) -> usize {
+    let mut k = from / 64;
+    let Some(&first) = bits.get(k) else {
+        return limit;
+    };
+    let v = (first ^ flip) >> (from % 64);
+    if v != 0 {
+        return (from + v.trailing_zeros() as usize).min(limit);
+    }
+    k += 1;
+    while k * 64 < limit {
+        let Some(&b) = bits.get(k) else {
+            return limit;
+        };
+        let v = b ^ flip;
+        if v != 0 {
+            return (k * 64 + v.trailing_zeros() as usize).min(limit);
+        }
+        k += 1;
+    }
+    limit
+}
+
+/// Whether any bit of `bits` in `from..to` is set.
+#[inline]
+fn any_bit(bits: &[u64], from: usize, to: usize) -> bool {
+    // A word within one bitmap word, the common case: one mask.
+    let (k, off) = (from / 64, from % 64);
+    if to > from && to - from <= 64 - off {
+        let span = to - from;
+        let mask = if span == 64 { !0 } else { (1u64 << span) - 1 };
+        return bits.get(k).is_some_and(|&b| (b >> off) & mask != 0);
+    }
+    let mut i = from;
+    while i < to {
+        let Some(&b) = bits.get(i / 64) else {
+            return false;
+        };
+        let span = (to - i).min(64 - i % 64);
+        let mask = if span == 64 { !0 } else { (1u64 << span) - 1 };
+        if (b >> (i % 64)) & mask != 0 {
+            return true;
+        }
+        i += span;
+    }
+    false
+}
+
+/// Every word of `text[from..to]` (as [`tokens_into`] gives them for that
+/// slice, but with positions in `text`) into `out`, cleared first, read
+/// from the word bits of the whole text: a word cut by the window's edge is
+/// cut here too. The agreement finder's windows, many and overlapping on
+/// text dense with instrument words, cost one step per word this way.
+pub(crate) fn tokens_in<'a>(
+    text: &'a str,
+    bits: &WordBits,
+    from: usize,
+    to: usize,
+    out: &mut Vec<Token<'a>>,
+) {
+    out.clear();
+    let to = to.min(text.len());
+    let mut i = from;
+    loop {
+        let s = next_bit(&bits.word, i, 0, to);
+        if s >= to {
+            return;
+        }
+        let e = next_bit(&bits.word, s, !0, to);
+        i = e;
+        let Some(raw) = text.get(s..e) else {
+            continue;
+        };
+        if !any_bit(&bits.odd, s, e) {
+            out.push(Token {
+                start: s,
+                end: e,
+                word: raw,
+            });
+        } else if let Some(t) = trimmed_token(raw, s, &|_: &str| true) {
+            out.push(t);
+        }
+    }
+}
+
+/// The token of the word `raw` starting at byte `s`, trimmed of a
+/// possessive and of surrounding dots, dashes and quotes, if `keep` wants it.
+#[inline]
+fn trimmed_token<'a>(
+    mut raw: &'a str,
+    s: usize,
+    keep: &impl Fn(&str) -> bool,
+) -> Option<Token<'a>> {
+    // A possessive is not part of the name ("Napoleon’s army").
+    for poss in ["’s", "'s"] {
+        if let Some(r) = raw.strip_suffix(poss) {
+            raw = r;
+        }
+    }
+    let keep_dot =
+        raw.ends_with('.') && (is_initial(raw) || matches!(raw, "Jr." | "Sr." | "Esq." | "St."));
+    let word = if keep_dot {
+        raw
+    } else {
+        raw.trim_end_matches(['.', '-', '\'', '’'])
+    };
+    let lead = word.len() - word.trim_start_matches(['\'', '’', '-', '.']).len();
+    let word = word.get(lead..).unwrap_or("");
+    (!word.is_empty() && keep(word)).then_some(Token {
+        start: s + lead,
+        end: s + lead + word.len(),
+        word,
+    })
+}
+
+/// Every word of `text` ([`tokens`]) into `out`, which is cleared first.
+/// The byte-by-byte tokeniser that [`name_tokens`] and [`tokens_in`]
+/// replaced, kept as the reference their tests compare with.
+#[cfg(test)]
 pub(crate) fn tokens_into<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
     out.clear();
     tokens_with_into(text, usize::MAX, |_| true, out);
@@ -342,6 +765,7 @@ pub(crate) fn tokens_into<'a>(text: &'a str, out: &mut Vec<Token<'a>>) {
 
 /// [`tokens_with`], appending to `out`.
 #[inline(always)]
+#[cfg(test)]
 fn tokens_with_into<'a>(
     text: &'a str,
     max_lower: usize,
@@ -384,28 +808,8 @@ fn tokens_with_into<'a>(
             }
             continue;
         }
-        let mut raw = text.get(s..i).unwrap_or("");
-        // A possessive is not part of the name ("Napoleon’s army").
-        for poss in ["’s", "'s"] {
-            if let Some(r) = raw.strip_suffix(poss) {
-                raw = r;
-            }
-        }
-        let keep_dot = raw.ends_with('.')
-            && (is_initial(raw) || matches!(raw, "Jr." | "Sr." | "Esq." | "St."));
-        let word = if keep_dot {
-            raw
-        } else {
-            raw.trim_end_matches(['.', '-', '\'', '’'])
-        };
-        let lead = word.len() - word.trim_start_matches(['\'', '’', '-', '.']).len();
-        let word = word.get(lead..).unwrap_or("");
-        if !word.is_empty() && keep(word) {
-            out.push(Token {
-                start: s + lead,
-                end: s + lead + word.len(),
-                word,
-            });
+        if let Some(t) = trimmed_token(text.get(s..i).unwrap_or(""), s, &keep) {
+            out.push(t);
         }
     }
 }
@@ -424,6 +828,7 @@ static ASCII_WORD: [bool; 128] = {
 
 /// Whether the character at byte `i` belongs to a word, and its width.
 #[inline(always)]
+#[cfg(test)]
 fn char_at(text: &str, bytes: &[u8], i: usize) -> (bool, usize) {
     let b = bytes.get(i).copied().unwrap_or(b' ');
     if b < 0x80 {
@@ -663,13 +1068,15 @@ struct Roles {
 /// not need sentences.
 pub fn find(doc: &Document, sentences: &[Sentence]) -> Vec<Mention> {
     let _ = sentences;
-    find_with(&doc.text, &gazetteer().scan_shared(&doc.text))
+    let text = &doc.text;
+    find_with(text, &gazetteer().scan_shared(text), &WordBits::of(text))
 }
 
-/// [`find`] over the text's gazetteer hits, which the caller already has.
-pub(crate) fn find_with(text: &str, hits: &[Hit]) -> Vec<Mention> {
+/// [`find`] over the text's gazetteer hits and word bits
+/// ([`WordBits::of`]), which the caller already has.
+pub(crate) fn find_with(text: &str, hits: &[Hit], bits: &WordBits) -> Vec<Mention> {
     // Built without the copy of each [`PersonMention`] that `find_in` returns.
-    find_raw_hits(text, hits)
+    find_raw_toks(text, hits, name_tokens(text, bits), Some(bits))
         .into_iter()
         .map(|(span, pm, confidence)| Mention {
             span,
@@ -718,12 +1125,27 @@ fn find_raw_hits(text: &str, hits: &[Hit]) -> Vec<(Span, PersonMention, f32)> {
     // keeps the token list short. A dropped word still separates the kept
     // ones around it (see [`tokens_where`]), so numbers, CJK and lowercase
     // words change no run. Particles are at most five bytes long ("della").
-    let toks = tokens_where(text, 5, |w| starts_upper(w) || is_particle(w));
+    let bits = WordBits::of(text);
+    find_raw_toks(text, hits, name_tokens(text, &bits), Some(&bits))
+}
+
+/// [`find_raw_hits`] over the name words `toks`; `bits`, when given, are
+/// the word bits that [`name_tokens`] made them from, and the particles
+/// that an office introduces are added from them.
+fn find_raw_toks<'a>(
+    text: &'a str,
+    hits: &[Hit],
+    mut toks: Vec<Token<'a>>,
+    bits: Option<&WordBits>,
+) -> Vec<(Span, PersonMention, f32)> {
     let Roles {
         before: roles,
         after: appositions,
         starts: role_words,
     } = roles(text, hits, &toks);
+    if let Some(bits) = bits {
+        add_role_particles(text, bits, roles.keys().copied(), &mut toks);
+    }
     let info = token_info(text, &toks, hits, &roles, &role_words);
     let has = |k: usize, bit: u32| info.get(k).is_some_and(|f| f & bit != 0);
 
@@ -1281,10 +1703,18 @@ mod tests {
     /// The one-space shortcut of `joined` agrees with the general test.
     #[test]
     fn joined_shortcut_agrees() {
-        let text = "Anna Berg  Carl\nDora, Jr. Eva\n\nFritz";
+        let long = format!(
+            "Anna Berg  Carl\nDora, Jr. Eva\n\nFritz Gus{}Hal{}Hum\u{b}Ida\u{a0}Jo. Kai,Lu \u{2003}\n Max, Ned  Ole ’ Per",
+            " ".repeat(40),
+            " ".repeat(41)
+        );
+        let text = long.as_str();
         let toks = tokens(text);
-        for pair in toks.windows(2) {
-            let (a, b) = (&pair[0], &pair[1]);
+        let pairs = toks
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| toks[i + 1..].iter().map(move |b| (a, b)));
+        for (a, b) in pairs {
             let gap = &text[a.end..b.start];
             let slow = gap == " "
                 || (!gap.is_empty()
@@ -1297,6 +1727,201 @@ mod tests {
                     });
             assert_eq!(joined(text, a, b), slow, "{gap:?}");
         }
+    }
+
+    /// A word salad for the tokeniser properties: name words, particles,
+    /// offices (both cases), given names, initials, suffixes, numbers,
+    /// non-ASCII words and the gaps that join or part them.
+    fn salad(picks: &[(usize, usize)]) -> String {
+        const WORDS: [&str; 40] = [
+            "de",
+            "la",
+            "von",
+            "van",
+            "der",
+            "of",
+            "y",
+            "al",
+            "della",
+            "dell",
+            "the",
+            "and",
+            "Juan",
+            "Carlos",
+            "Charles",
+            "Gaulle",
+            "Cruz",
+            "Otto",
+            "Bismarck",
+            "President",
+            "Baron",
+            "Count",
+            "Minister",
+            "foreign minister",
+            "ambassador",
+            "King",
+            "John",
+            "George",
+            "J.",
+            "H.W.",
+            "Jr.",
+            "III",
+            "1907",
+            "Stéphen",
+            "Éamon",
+            "日本",
+            "NATO",
+            "O’Brien",
+            "-de",
+            "’s",
+        ];
+        const GAPS: [&str; 12] = [
+            " ", " ", " ", "  ", "\n", " – ", ", ", ". ", "’s ", "-", "'", "\n\n",
+        ];
+        let mut text = String::new();
+        for &(w, g) in picks {
+            text.push_str(WORDS[w % WORDS.len()]);
+            text.push_str(GAPS[g % GAPS.len()]);
+        }
+        text
+    }
+
+    proptest::proptest! {
+        /// The bit tokeniser keeps every word the byte tokeniser keeps,
+        /// except particles that start in lower case, which it keeps only
+        /// after a token they are joined to.
+        #[test]
+        fn name_tokens_agree_with_the_byte_tokeniser(
+            picks in proptest::collection::vec((0usize..40, 0usize..12), 0..60),
+        ) {
+            let text = salad(&picks);
+            let bits = WordBits::of(&text);
+            let new: Vec<(usize, usize)> =
+                name_tokens(&text, &bits).iter().map(|t| (t.start, t.end)).collect();
+            let old = tokens_where(&text, MAX_PARTICLE, name_word);
+            let lower_particle = |t: &Token| t.word.as_bytes()[0].is_ascii_lowercase()
+                && text.as_bytes()[t.start].is_ascii_lowercase();
+            let must: Vec<(usize, usize)> = old
+                .iter()
+                .filter(|t| !lower_particle(t))
+                .map(|t| (t.start, t.end))
+                .collect();
+            let all: Vec<(usize, usize)> = old.iter().map(|t| (t.start, t.end)).collect();
+            proptest::prop_assert!(new.iter().all(|t| all.contains(t)), "{:?}", text);
+            proptest::prop_assert!(must.iter().all(|t| new.contains(t)), "{:?}", text);
+            proptest::prop_assert!(new.windows(2).all(|w| w[0].0 < w[1].0), "{:?}", text);
+        }
+
+        /// Persons found over the bit tokens, with the particles left out
+        /// and those offices introduce added back, are those found over
+        /// every word the byte tokeniser keeps.
+        #[test]
+        fn persons_agree_with_all_particles(
+            picks in proptest::collection::vec((0usize..40, 0usize..12), 0..60),
+        ) {
+            let text = salad(&picks);
+            let hits = gazetteer().scan(&text);
+            let bits = WordBits::of(&text);
+            let toks = name_tokens(&text, &bits);
+            let new = find_raw_toks(&text, &hits, toks, Some(&bits));
+            let old = find_raw_toks(&text, &hits, tokens_where(&text, MAX_PARTICLE, name_word), None);
+            proptest::prop_assert_eq!(new, old, "{:?}", text);
+        }
+    }
+
+    /// The eight-byte classes agree with the byte tests for every ASCII
+    /// byte in every lane.
+    #[test]
+    fn ascii_classes_are_exact() {
+        for b in 0..0x80u8 {
+            for lane in 0..8 {
+                let mut bytes = [b'a', b'.', b'Z', b'0', b' ', b'-', b'\'', b'@'];
+                bytes[lane] = b;
+                let (word, punct, lower_digit) = ascii_classes(u64::from_le_bytes(bytes));
+                for (j, &c) in bytes.iter().enumerate() {
+                    let bit = |m: u64| m >> (8 * j + 7) & 1 == 1;
+                    assert_eq!(bit(word), ASCII_WORD[usize::from(c)], "{c:#x} lane {lane}");
+                    assert_eq!(bit(punct), matches!(c, b'\'' | b'-' | b'.'), "{c:#x}");
+                    assert_eq!(
+                        bit(lower_digit),
+                        c.is_ascii_lowercase() || c.is_ascii_digit(),
+                        "{c:#x}"
+                    );
+                    assert_eq!((word | punct | lower_digit) >> (8 * j) & 0x7F, 0);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Tokens of a window read from the whole text's word bits are the
+        /// tokens of the window's own slice, words cut at its edges too.
+        #[test]
+        fn window_tokens_from_bits_agree(
+            picks in proptest::collection::vec((0usize..40, 0usize..12), 0..30),
+            a in 0usize..400,
+            b in 0usize..400,
+        ) {
+            let text = salad(&picks);
+            let bits = WordBits::of(&text);
+            let (mut from, mut to) = (a.min(b).min(text.len()), a.max(b).min(text.len()));
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
+            let mut got = Vec::new();
+            tokens_in(&text, &bits, from, to, &mut got);
+            let mut want = Vec::new();
+            tokens_into(&text[from..to], &mut want);
+            let got: Vec<(usize, usize, &str)> = got.iter().map(|t| (t.start, t.end, t.word)).collect();
+            let want: Vec<(usize, usize, &str)> =
+                want.iter().map(|t| (t.start + from, t.end + from, t.word)).collect();
+            proptest::prop_assert_eq!(got, want, "{:?} {}..{}", text, from, to);
+        }
+    }
+
+    /// `any_bit` and `next_bit` agree with a bit-by-bit look on every range
+    /// of a three-word bitmap.
+    #[test]
+    fn bit_searches_agree_with_a_bit_loop() {
+        let bits = [0x8000_0000_0000_0001u64, 0, 0x0000_0100_0010_0000];
+        let bit = |i: usize| bits.get(i / 64).is_some_and(|b| b >> (i % 64) & 1 == 1);
+        for from in 0..=200 {
+            for to in from..=200 {
+                let slow = (from..to).any(bit);
+                assert_eq!(any_bit(&bits, from, to), slow, "{from}..{to}");
+            }
+            for limit in from..=200 {
+                let one = (from..limit.min(192)).find(|&i| bit(i)).unwrap_or(limit);
+                let zero = (from..limit.min(192)).find(|&i| !bit(i)).unwrap_or(limit);
+                assert_eq!(next_bit(&bits, from, 0, limit), one, "{from} {limit}");
+                assert_eq!(next_bit(&bits, from, !0, limit), zero, "{from} {limit}");
+            }
+        }
+    }
+
+    /// Word bits on a text longer than one bitmap word, with non-ASCII
+    /// characters across the eight-byte and 64-byte steps.
+    #[test]
+    fn word_bits_match_char_classes() {
+        let text = "Über Großbritannien’s de la Cruz — 日本 O’Brien, H.W. Jr. 1907-08 ".repeat(5);
+        let mut bits = WordBits::default();
+        bits.build(&text);
+        for (i, c) in text.char_indices() {
+            for j in i..i + c.len_utf8() {
+                let w = any_bit(&bits.word, j, j + 1);
+                let o = any_bit(&bits.odd, j, j + 1);
+                assert_eq!(w, is_word_char(c), "{c:?} at {j}");
+                assert_eq!(
+                    o,
+                    is_word_char(c) && !c.is_ascii_alphanumeric(),
+                    "{c:?} at {j}"
+                );
+            }
+        }
+        assert!(!any_bit(&bits.word, text.len(), bits.word.len() * 64));
     }
 
     #[test]

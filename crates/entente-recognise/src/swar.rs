@@ -87,6 +87,7 @@ fn first_in_words(
 /// `0x80` in every byte of `x` (eight bytes, little-endian) that is an
 /// ASCII letter or digit.
 #[inline]
+#[cfg(test)]
 pub(crate) fn alnum_mask(x: u64) -> u64 {
     // On the low seven bits no sum carries into the next byte: the high bit
     // of each sum says "at least lo" and "past hi".
@@ -99,10 +100,20 @@ pub(crate) fn alnum_mask(x: u64) -> u64 {
     (within(b'0', b'9') | within(b'A', b'Z') | within(b'a', b'z')) & !x & HIGHS
 }
 
+/// The high bits of the eight bytes of `m` as the eight low bits of the
+/// answer (bit `j` from byte `j`). The multiplication gathers them into the
+/// top byte: each pair (bit, factor byte) lands on its own position, so
+/// no carries mix them.
+#[inline]
+pub(crate) fn high_bits(m: u64) -> u64 {
+    ((m >> 7) & ONES).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
 /// How many bytes from `from` on are ASCII letters or digits. Eight bytes
 /// at a time: the end of a word is found without a branch per byte, which
 /// the processor mispredicted once per word.
 #[inline]
+#[cfg(test)]
 pub(crate) fn alnum_len(bytes: &[u8], from: usize) -> usize {
     let Some(rest) = bytes.get(from..) else {
         return 0;
@@ -145,6 +156,18 @@ mod tests {
                     .count();
                 proptest::prop_assert_eq!(alnum_len(bytes, from), slow);
             }
+        }
+    }
+
+    #[test]
+    fn high_bits_gathers_the_high_bit_of_each_byte() {
+        for m in 0..=255u64 {
+            // Byte j gets 0x80 (and noise in its low bits) when bit j of m is set.
+            let mut x = 0u64;
+            for j in 0..8 {
+                x |= (if m >> j & 1 == 1 { 0x80 } else { 0 } | ((j as u64 * 5) & 0x7F)) << (8 * j);
+            }
+            assert_eq!(high_bits(x), m, "{x:#x}");
         }
     }
 
