@@ -46,6 +46,11 @@ struct Finder {
     words: AhoCorasick,
 }
 
+/// Compiles the finder's patterns (see [`crate::prepare`]).
+pub(crate) fn prepare() {
+    finder();
+}
+
 fn finder() -> Option<&'static Finder> {
     static F: OnceLock<Option<Finder>> = OnceLock::new();
     F.get_or_init(|| {

@@ -54,6 +54,11 @@ struct Cues {
     modal: Regex,
 }
 
+/// Compiles the cues (see [`crate::prepare`]).
+pub(crate) fn prepare() {
+    cues();
+}
+
 fn cues() -> Option<&'static Cues> {
     static C: OnceLock<Option<Cues>> = OnceLock::new();
     C.get_or_init(|| {

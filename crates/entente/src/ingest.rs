@@ -438,6 +438,21 @@ fn one_line(s: &str) -> String {
     s.replace(['\n', '\r'], " ")
 }
 
+/// On the first new document of the process, compiles the extraction
+/// rules on a thread of their own (`entente_extract::prepare`), so that
+/// half of the pattern compilation overlaps the other half, done by the
+/// first document's extraction: a small ingest is mostly that start-up.
+/// A run that only finds known documents compiles nothing.
+fn prepare_in_background() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        // If no thread can be made, extraction compiles the rules itself.
+        let _ = std::thread::Builder::new()
+            .name("entente-prepare".into())
+            .spawn(entente_extract::prepare);
+    });
+}
+
 /// Runs on a worker: read, hash, and (unless known) parse and derive.
 fn process(job: Job<'_>, known: &std::collections::HashSet<String>) -> Msg {
     let from_disk = matches!(job, Job::File(_));
@@ -468,6 +483,7 @@ fn process(job: Job<'_>, known: &std::collections::HashSet<String>) -> Msg {
     if known.contains(&id) {
         return Msg::Known { bytes: bytes_len };
     }
+    prepare_in_background();
     // Versions are tracked per file, so the key must not depend on the
     // folder the command ran from. Only new files pay for it (a few
     // syscalls per path component): an unchanged file needs just its hash.
