@@ -307,6 +307,10 @@ struct Engine<'a> {
     entities: Vec<Entity>,
     main: Option<usize>,
     pair: Vec<Value>,
+    /// Whether the title names a polity: the document is then about those
+    /// relations, and its pair stands for any agreement in it. Otherwise
+    /// (a survey of a period) the pair is only the most named polities.
+    pair_from_title: bool,
     /// Section -> (heading year, heading sentence index).
     heading_year: HashMap<u32, String>,
     /// Section -> the last date its heading gives, as EDTF.
@@ -636,6 +640,7 @@ impl<'a> Engine<'a> {
             entities: Vec::new(),
             main: None,
             pair: Vec::new(),
+            pair_from_title: false,
             heading_year: HashMap::new(),
             heading_date: HashMap::new(),
             section_entity: HashMap::new(),
@@ -861,6 +866,35 @@ impl<'a> Engine<'a> {
             pair.swap(0, pos);
         }
         self.pair = pair;
+        self.pair_from_title = !title_vals.is_empty();
+    }
+
+    /// The two polities a paragraph names most often (the first named
+    /// first on a tie), for a document whose title names none: in a survey
+    /// of a period, an agreement's paragraph says whose it is better than
+    /// the whole document's counts do.
+    fn block_pair(&self, block: usize) -> Vec<Value> {
+        let Some(b) = self.doc.blocks.get(block) else {
+            return Vec::new();
+        };
+        let mut counts: Vec<(usize, usize, &PolityMention)> = Vec::new();
+        for (order, p) in self
+            .rec
+            .mentions_in(b.span)
+            .filter_map(polity_of)
+            .enumerate()
+        {
+            match counts.iter_mut().find(|c| c.2.id == p.id) {
+                Some(c) => c.0 += 1,
+                None => counts.push((1, order, p)),
+            }
+        }
+        counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        counts
+            .into_iter()
+            .take(2)
+            .map(|c| polity_value(c.2))
+            .collect()
     }
 
     /// A year in a section heading dates the section.
@@ -1418,7 +1452,17 @@ impl<'a> Engine<'a> {
             if polities.len() < 2 {
                 // Fall back to the document's pair: an agreement in an essay
                 // about two countries' relations is most often between them.
-                for p in &self.pair {
+                // A survey of a period names many: there, an agreement
+                // whose name gives no polity takes the two its paragraph
+                // names most. One whose name gives one ("Jay Treaty with
+                // Britain") keeps the document's: its other side is most
+                // often the constant one of the survey.
+                let local = match self.sents.get(sent).and_then(|s| s.block) {
+                    Some(b) if !self.pair_from_title && polities.is_empty() => self.block_pair(b),
+                    _ => Vec::new(),
+                };
+                rule = "party.document-pair";
+                for p in local.iter().chain(&self.pair) {
                     if polities.len() >= 2 {
                         break;
                     }
@@ -1426,7 +1470,9 @@ impl<'a> Engine<'a> {
                         polities.push(p.clone());
                     }
                 }
-                rule = "party.document-pair";
+                if !local.is_empty() {
+                    rule = "party.paragraph";
+                }
                 pconf = 0.85 * DOCUMENT_FACTOR;
             }
             for p in polities {
@@ -3310,6 +3356,64 @@ pub(crate) mod tests {
         ));
         let r = recognition(&d, ms);
         (d, r)
+    }
+
+    /// The parties of an agreement whose name and sentence name none, in
+    /// `text` (title first) with its polities and agreements marked.
+    fn parties_in(text: &str, names: &[&str]) -> Vec<Vec<Option<u16>>> {
+        let d = doc(text);
+        let mut ms = Vec::new();
+        for (form, id, name, cow) in [
+            ("Freedonia", "FRD", "Freedonia", 901u16),
+            ("Sylvania", "SYL", "Sylvania", 902),
+            ("Ruritania", "RUR", "Ruritania", 903),
+            ("Ruritanian", "RUR", "Ruritania", 903),
+        ] {
+            ms.extend(
+                all(text, form, polity(id, name, cow, form.ends_with("an")))
+                    .into_iter()
+                    // "Ruritania" inside "Ruritanian" is the adjective's.
+                    .filter(|m| form.ends_with("an") || !text[m.span.end..].starts_with('n')),
+            );
+        }
+        for n in names {
+            ms.extend(all(text, n, agreement(n, false, None, None)));
+        }
+        let r = recognition(&d, ms);
+        let facts = crate::facts::document_facts(&extract("doc", &d, &r));
+        names
+            .iter()
+            .map(|n| {
+                let a = facts.agreements.iter().find(|a| a.name == *n);
+                let mut cows: Vec<Option<u16>> =
+                    a.map_or(Vec::new(), |a| a.parties.iter().map(|p| p.cow).collect());
+                cows.sort();
+                cows
+            })
+            .collect()
+    }
+
+    /// A survey of a period (its title names no polity): an agreement
+    /// whose sentence gives no parties takes the polities its paragraph
+    /// names most, not the document's most named pair.
+    #[test]
+    fn a_survey_takes_parties_from_the_paragraph() {
+        let survey = "Diplomacy, 1850 to 1860\n\n\
+            Freedonia and Sylvania quarrelled. Freedonia sent envoys to Sylvania. \
+            Sylvania answered Freedonia. Freedonia and Sylvania traded.\n\n\
+            Freedonia sent a squadron. The Ruritanian court agreed, and the two \
+            sides signed the Treaty of Kanagawara on 3 May 1854.";
+        assert_eq!(
+            parties_in(survey, &["Treaty of Kanagawara"]),
+            vec![vec![Some(901), Some(903)]]
+        );
+        // An essay on two countries' relations (its title names them)
+        // keeps its pair for the same paragraph.
+        let essay = survey.replace("Diplomacy, 1850 to 1860", "Freedonia and Sylvania");
+        assert_eq!(
+            parties_in(&essay, &["Treaty of Kanagawara"]),
+            vec![vec![Some(901), Some(902)]]
+        );
     }
 
     #[test]

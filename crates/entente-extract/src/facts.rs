@@ -357,7 +357,7 @@ fn agreement_facts(name: String, claims: &[&Claim]) -> AgreementFacts {
         match c.rule.as_str() {
             "party.name" | "infobox.party" => 0,
             "party.sentence" => 2,
-            "party.document-pair" => 3,
+            "party.document-pair" | "party.paragraph" => 3,
             _ => 1,
         }
     };
