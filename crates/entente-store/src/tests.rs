@@ -854,12 +854,7 @@ fn a_failing_document_in_a_batch_is_rolled_back_alone() {
     let mut store = Store::memory().unwrap();
     fail_claims_with_rule_boom(&store, "ABORT");
     let mut batch = store.batch(BatchLimits::default());
-    batch
-        .ingest(&item("aaaa", "a.txt", "The first canal treaty."))
-        .unwrap();
-    let e = batch
-        .ingest(&boom("bbbb", "b.txt", "A doomed railway concession."))
-        .unwrap_err();
+    let e = first_then_doomed(&mut batch);
     assert!(e.to_string().contains("injected failure"), "{e}");
     assert!(!batch.is_full());
     batch
@@ -867,10 +862,26 @@ fn a_failing_document_in_a_batch_is_rolled_back_alone() {
         .unwrap();
     batch.commit().unwrap();
     drop(batch);
-    let ids = doc_ids(&store);
-    assert_eq!(ids, ["aaaa", "cccc"]);
-    assert_eq!(store.search("canal", 5).unwrap().len(), 2);
+    assert_canals_kept(&store, &["aaaa", "cccc"]);
     assert!(store.search("railway", 5).unwrap().is_empty());
+}
+
+/// Into `batch`: a canal treaty ("aaaa"), then a document whose claims the
+/// injected trigger fails ("bbbb"); the error of the second.
+fn first_then_doomed(batch: &mut Batch<'_>) -> StoreError {
+    batch
+        .ingest(&item("aaaa", "a.txt", "The first canal treaty."))
+        .unwrap();
+    batch
+        .ingest(&boom("bbbb", "b.txt", "A doomed railway concession."))
+        .unwrap_err()
+}
+
+/// The store holds exactly the documents `ids` (in `doc_ids` order), two
+/// of them about a canal, and is consistent.
+fn assert_canals_kept(store: &Store, ids: &[&str]) {
+    assert_eq!(doc_ids(store), ids);
+    assert_eq!(store.search("canal", 5).unwrap().len(), 2);
     assert!(store.consistency_problems().unwrap().is_empty());
 }
 
@@ -882,12 +893,7 @@ fn a_batch_that_sqlite_rolled_back_is_reported_lost_and_goes_on() {
         .unwrap();
     fail_claims_with_rule_boom(&store, "ROLLBACK");
     let mut batch = store.batch(BatchLimits::default());
-    batch
-        .ingest(&item("aaaa", "a.txt", "The first canal treaty."))
-        .unwrap();
-    assert!(batch
-        .ingest(&boom("bbbb", "b.txt", "A doomed railway concession."))
-        .is_err());
+    first_then_doomed(&mut batch);
     // The loss must be settled before anything else is written.
     assert!(batch.is_full());
     assert!(batch
@@ -906,10 +912,7 @@ fn a_batch_that_sqlite_rolled_back_is_reported_lost_and_goes_on() {
         .unwrap();
     batch.commit().unwrap();
     drop(batch);
-    let ids = doc_ids(&store);
-    assert_eq!(ids, ["cccc", "0000"]);
-    assert_eq!(store.search("canal", 5).unwrap().len(), 2);
-    assert!(store.consistency_problems().unwrap().is_empty());
+    assert_canals_kept(&store, &["cccc", "0000"]);
 }
 
 #[test]
