@@ -4,8 +4,7 @@
 //! ("Treaty of Amity and Commerce", "Root–Takahira Agreement of 1908");
 //! "the treaty" and "the First Treaty" are anaphors.
 
-use crate::rules::{anchored_matches, code_meta, code_regex, has_ascii_fold};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use crate::rules::{anchored_matches, code_meta, code_regex, has_ascii_fold, Words};
 use entente_recognise::agreement::AgreementMention;
 use entente_recognise::dates::MONTHS;
 use entente_recognise::{Mention, MentionKind};
@@ -43,7 +42,7 @@ struct Finder {
     caps: Vec<String>,
     /// Every instrument word (singular, plural), ASCII-case-insensitively:
     /// one pass over a paragraph says whether the patterns can match.
-    words: AhoCorasick,
+    words: Words,
 }
 
 /// Compiles the finder's patterns (see [`crate::prepare`]).
@@ -105,14 +104,7 @@ fn finder() -> Option<&'static Finder> {
         let dated = format!(
             r"\b(\d{{4}})\s+((?:{cap}\s+)*(?:[a-z]+\s+)?(?i:{inst}))\b(?:\s+with\s+(?:the\s+)?{cap}(?:\s+{cap})*)?"
         );
-        // A DFA: it runs over every paragraph, and with these few words it
-        // stays small.
-        let words_ac = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&words)
-            .ok()?;
+        let words_ac = Words::new(&words)?;
         Some(Finder {
             words: words_ac,
             dated: code_regex(&dated)?,
@@ -335,15 +327,15 @@ fn matches_at(
 }
 
 /// Where the instrument words of `text` start, and whether each is
-/// capitalised as the name pattern has it ("Treaty").
-fn instrument_words(f: &Finder, text: &str) -> Vec<(usize, bool)> {
-    f.words
-        .find_overlapping_iter(text)
-        .map(|m| {
-            let cap = f.caps.get(m.pattern().as_usize()).map(String::as_str);
-            (m.start(), text.get(m.range()) == cap)
-        })
-        .collect()
+/// capitalised as the name pattern has it ("Treaty"). `None` if the word
+/// search could not finish: then the patterns must run everywhere.
+fn instrument_words(f: &Finder, text: &str) -> Option<Vec<(usize, bool)>> {
+    let mut out = Vec::new();
+    let complete = f.words.each(text, |w, start, end| {
+        let cap = f.caps.get(w).map(String::as_str);
+        out.push((start, text.get(start..end) == cap));
+    });
+    complete.then_some(out)
 }
 
 /// Agreement mentions in `text` (offsets shifted by `base`), names first,
@@ -355,11 +347,11 @@ pub fn find(text: &str, base: usize) -> Vec<Mention> {
     // capital ("Treaty"), the dated one a digit: without them the costly
     // searches cannot match.
     let found = instrument_words(f, text);
-    if found.is_empty() {
+    if found.as_ref().is_some_and(Vec::is_empty) {
         return Vec::new();
     }
-    let capitalised = found.iter().any(|x| x.1);
-    let windows = Windows::new(&found, text);
+    let capitalised = found.as_ref().is_none_or(|f| f.iter().any(|x| x.1));
+    let windows = found.as_ref().and_then(|found| Windows::new(found, text));
     // One pattern's matches, when its gate lets it run: anchored at the
     // pattern's places in `windows`, or over the whole text without them.
     let search = |run: bool, at: &meta::Regex, plain: &Regex, places: fn(&Windows) -> &[usize]| {

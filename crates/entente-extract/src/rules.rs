@@ -4,9 +4,9 @@
 //! Rules are data so that a new inflection or a new kind of sentence is a line
 //! in a file with an example beside it, not a code change.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
-use regex_automata::{meta, Anchored, Input};
+use regex_automata::util::pool::Pool;
+use regex_automata::{hybrid, meta, Anchored, Input};
 use regex_syntax::hir::literal::Extractor;
 use regex_syntax::hir::{Class, HirKind};
 use std::collections::HashMap;
@@ -164,7 +164,7 @@ type RuleStarts<'s> = Option<&'s [(usize, usize)]>;
 #[derive(Debug, Default)]
 struct Prefilter {
     /// Every usable literal, matched ASCII-case-insensitively.
-    ac: Option<AhoCorasick>,
+    ac: Option<Words>,
     /// Pattern id of `ac` -> the rules a match of that literal may start.
     owners: Vec<Vec<usize>>,
     /// The rules without such a literal set (a pattern that starts with
@@ -183,7 +183,7 @@ struct Prefilter {
 #[derive(Debug, Default)]
 struct Gate {
     /// Every needed word, matched ASCII-case-insensitively.
-    ac: Option<AhoCorasick>,
+    ac: Option<Words>,
     /// Pattern id of `ac` -> the pattern that needs that word.
     owners: Vec<usize>,
     /// Per pattern: whether it has needed words (else it always runs).
@@ -206,11 +206,7 @@ impl Gate {
         }
         // One automaton for all: one pass over a sentence answers for every
         // pattern (one automaton per pattern was measured slower).
-        let ac = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&words)
-            .ok();
+        let ac = Words::new(&words);
         if ac.is_none() {
             gated.iter_mut().for_each(|g| *g = false);
         }
@@ -224,14 +220,13 @@ impl Gate {
             // The case-insensitive patterns match the long s and the Kelvin
             // sign for "s" and "k"; the ASCII-folding word search does not.
             Some(ac) if !has_ascii_fold(text) => {
-                for m in ac.find_overlapping_iter(text) {
-                    if let Some(o) = self
-                        .owners
-                        .get(m.pattern().as_usize())
-                        .and_then(|&p| out.get_mut(p))
-                    {
+                let complete = ac.each(text, |w, _, _| {
+                    if let Some(o) = self.owners.get(w).and_then(|&p| out.get_mut(p)) {
                         *o = true;
                     }
+                });
+                if !complete {
+                    out.iter_mut().for_each(|o| *o = true);
                 }
             }
             _ => out.iter_mut().for_each(|o| *o = true),
@@ -275,6 +270,110 @@ fn needed_words(pattern: &str) -> Option<Vec<Vec<u8>>> {
         .into_iter()
         .filter_map(words)
         .max_by_key(|w| w.iter().map(Vec::len).min().unwrap_or(0))
+}
+
+/// A set of ASCII words, found ASCII-case-insensitively wherever they
+/// start, as an overlapping search finds them: every word at every place.
+///
+/// An overlapping Aho-Corasick search steps through its automaton one byte
+/// at a time and was the costliest part of extraction. This runs a lazy
+/// DFA's unrolled leftmost-first search instead, over the words longest
+/// first, and loses nothing: every word that matches where the found one
+/// starts is a prefix of it (known when the set is built), and the next
+/// search starts one byte after that start, so a word starting inside the
+/// match is still found. The DFA is lazy because a dense one took 100 ms
+/// to build, which a one-file ingest would wait for.
+#[derive(Debug)]
+pub(crate) struct Words {
+    dfa: hybrid::dfa::DFA,
+    caches: Pool<hybrid::dfa::Cache, CacheFn>,
+    /// DFA pattern id -> word index (the DFA has them longest first).
+    order: Vec<usize>,
+    /// Per word: the words that are prefixes of it (itself included),
+    /// ignoring ASCII case.
+    prefixes: Vec<Vec<usize>>,
+    lens: Vec<usize>,
+}
+
+type CacheFn = Box<dyn Fn() -> hybrid::dfa::Cache + Send + Sync>;
+
+impl Words {
+    /// `None` if a word is empty or not ASCII, or the DFA cannot be built.
+    pub(crate) fn new<W: AsRef<[u8]>>(words: &[W]) -> Option<Words> {
+        let lower: Vec<Vec<u8>> = words
+            .iter()
+            .map(|w| w.as_ref().to_ascii_lowercase())
+            .collect();
+        let mut order: Vec<usize> = (0..lower.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(lower.get(i).map_or(0, Vec::len)));
+        let patterns = order
+            .iter()
+            .map(|&i| {
+                let w = std::str::from_utf8(lower.get(i)?).ok()?;
+                (w.is_ascii() && !w.is_empty()).then(|| regex_syntax::escape(w))
+            })
+            .collect::<Option<Vec<String>>>()?;
+        let dfa = hybrid::dfa::DFA::builder()
+            .configure(
+                hybrid::dfa::Config::new().match_kind(regex_automata::MatchKind::LeftmostFirst),
+            )
+            .syntax(
+                regex_automata::util::syntax::Config::new()
+                    .case_insensitive(true)
+                    .unicode(false)
+                    .utf8(false),
+            )
+            .thompson(regex_automata::nfa::thompson::Config::new().utf8(false))
+            .build_many(&patterns)
+            .ok()?;
+        let for_caches = dfa.clone();
+        let caches = Pool::new(Box::new(move || for_caches.create_cache()) as CacheFn);
+        let prefixes = lower
+            .iter()
+            .map(|w| {
+                (0..lower.len())
+                    .filter(|&j| lower.get(j).is_some_and(|p| w.starts_with(p)))
+                    .collect()
+            })
+            .collect();
+        let lens = lower.iter().map(Vec::len).collect();
+        Some(Words {
+            dfa,
+            caches,
+            order,
+            prefixes,
+            lens,
+        })
+    }
+
+    /// Calls `f(word, start, end)` for every word at every place in `text`,
+    /// in order of start (words at one start in no particular order).
+    /// Returns false if the search stopped early, which this DFA's
+    /// configuration rules out (no quit bytes, no cache give-up): the
+    /// caller then treats every word as possibly present.
+    #[must_use]
+    pub(crate) fn each(&self, text: &str, mut f: impl FnMut(usize, usize, usize)) -> bool {
+        let mut cache = self.caches.get();
+        let mut input = Input::new(text);
+        loop {
+            let m = match self.dfa.try_search_fwd(&mut cache, &input) {
+                Ok(Some(m)) => m,
+                Ok(None) => return true,
+                Err(_) => return false,
+            };
+            let Some(&found) = self.order.get(m.pattern().as_usize()) else {
+                return false;
+            };
+            let start = m.offset() - self.lens.get(found).copied().unwrap_or(0);
+            for &w in self.prefixes.get(found).map_or(&[][..], |v| v) {
+                f(w, start, start + self.lens.get(w).copied().unwrap_or(0));
+            }
+            if start + 1 >= text.len() {
+                return true;
+            }
+            input.set_start(start + 1);
+        }
+    }
 }
 
 /// Whether `text` holds a character of [`folds_to_ascii`]. Only its
@@ -331,14 +430,7 @@ impl Prefilter {
                 }
             }
         }
-        // A DFA: the overlapping search runs twice per sentence, and with
-        // these few short literals the DFA stays small.
-        let ac = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&literals)
-            .ok();
+        let ac = Words::new(&literals);
         if ac.is_none() {
             // Cannot happen with byte literals; if it did, run everything.
             always = vec![true; patterns.len()];
@@ -364,14 +456,13 @@ impl Prefilter {
             return None;
         };
         let mut out = Vec::new();
-        for m in ac.find_overlapping_iter(text) {
-            for &r in self
-                .owners
-                .get(m.pattern().as_usize())
-                .map_or(&[][..], |v| v)
-            {
-                out.push((r, m.start()));
+        let complete = ac.each(text, |w, start, _| {
+            for &r in self.owners.get(w).map_or(&[][..], |v| v) {
+                out.push((r, start));
             }
+        });
+        if !complete {
+            return None;
         }
         out.sort_unstable();
         out.dedup();
@@ -1168,6 +1259,34 @@ mod tests {
             let lex = lexicon();
             assert_not_agreement_agrees(lex, &words.join(" "));
             assert_not_agreement_agrees(lex, &words.concat());
+        }
+
+        /// `Words` finds what an overlapping search finds, including words
+        /// that are prefixes of others, words inside others ("sign" in
+        /// "ensign") and words that overlap ("treaty" / "tyranny").
+        #[test]
+        fn words_find_what_an_overlapping_search_finds(
+            text in proptest::collection::vec(proptest::sample::select(vec![
+                "sign", "Signed", "ensign", "treaty", "TYRANNY", "ty", "tre", " ", "é",
+                "ſign", "a", "an", "anTreaty", "\u{212a}",
+            ]), 0..12)
+        ) {
+            let words = ["sign", "signed", "ed", "treaty", "tyranny", "ty", "an", "a", "sign"];
+            let text = text.concat();
+            let w = Words::new(&words).unwrap();
+            let mut got = Vec::new();
+            proptest::prop_assert!(w.each(&text, |i, s, e| got.push((s, e, i))));
+            got.sort_unstable();
+            let ac = aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(words)
+                .unwrap();
+            let mut want: Vec<(usize, usize, usize)> = ac
+                .find_overlapping_iter(&text)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            want.sort_unstable();
+            proptest::prop_assert_eq!(got, want);
         }
 
         #[test]
