@@ -361,10 +361,16 @@ fn agreement_facts(name: String, claims: &[&Claim]) -> AgreementFacts {
             _ => 1,
         }
     };
+    // A polity that did not yet exist when the agreement was signed is a
+    // misreading of its name ("Indian" treaties of 1830 are not India's).
+    let existed = |c: &Claim| match (signed.as_deref(), c.value.get("id").and_then(Value::as_str)) {
+        (Some(date), Some(id)) => crate::successors::exists_at(id, date),
+        _ => true,
+    };
     let mut parties = Vec::new();
     for t in 0..=3u8 {
         let mut ps = Vec::new();
-        for c in by("party").filter(|c| tier(c) == t) {
+        for c in by("party").filter(|c| tier(c) == t && existed(c)) {
             if let Some(p) = polity_ref(&c.value) {
                 push_polity(&mut ps, p);
             }
@@ -413,6 +419,7 @@ fn event_facts(events: &[&Claim]) -> Vec<EventFacts> {
     let mut out: Vec<(EventFacts, String, f32)> = Vec::new();
     for c in events {
         let kind = c.value.get("kind").and_then(Value::as_str).unwrap_or("");
+        let date = date_of_claim(c).or(c.valid_time.as_deref()).unwrap_or("");
         let mut parties = Vec::new();
         for p in c
             .value
@@ -420,6 +427,11 @@ fn event_facts(events: &[&Claim]) -> Vec<EventFacts> {
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
+            .filter(|p| {
+                p.get("id")
+                    .and_then(Value::as_str)
+                    .is_none_or(|id| crate::successors::exists_at(id, date))
+            })
         {
             if let Some(p) = polity_ref(p) {
                 push_polity(&mut parties, p);
@@ -509,6 +521,65 @@ mod tests {
         assert_eq!(date_core("/1908"), "");
         assert_eq!(date_core("%"), "");
         assert_eq!(date_core("19XX"), "19XX");
+    }
+
+    fn claim(predicate: &str, value: Value, rule: &str) -> Claim {
+        Claim {
+            subject: "agreement:0".into(),
+            predicate: predicate.into(),
+            value,
+            valid_time: None,
+            source: crate::Citation {
+                doc: "d".into(),
+                sentence: entente_source::Span::new(0, 1),
+                evidence: entente_source::Span::new(0, 1),
+            },
+            rule: rule.into(),
+            confidence: 0.9,
+        }
+    }
+
+    /// "Indian" read as India in a treaty of 1830 is not a party; the same
+    /// claims in 1950 keep it. Events are judged by their own dates.
+    #[test]
+    fn a_polity_is_no_party_before_it_acts_as_a_state() {
+        let parties = |year: &str| {
+            let claims = [
+                claim("signed", serde_json::json!({"date": year}), "sign.signed"),
+                claim(
+                    "party",
+                    serde_json::json!({"id": "IND", "name": "India", "cow": 750}),
+                    "party.name",
+                ),
+                claim(
+                    "party",
+                    serde_json::json!({"id": "USA", "name": "United States", "cow": 2}),
+                    "party.name",
+                ),
+            ];
+            let refs: Vec<&Claim> = claims.iter().collect();
+            agreement_facts("Treaty".into(), &refs)
+                .parties
+                .into_iter()
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(parties("1830"), ["United States"]);
+        assert_eq!(parties("1950-01-26"), ["India", "United States"]);
+
+        let mut event = claim(
+            "event",
+            serde_json::json!({"kind": "meeting", "parties": [
+                {"id": "USA", "name": "United States", "cow": 2},
+                {"id": "GEO", "name": "Georgia", "cow": 372}]}),
+            "event.meeting",
+        );
+        event.valid_time = Some("1774-09-05".into());
+        let old = event_facts(&[&event]);
+        event.valid_time = Some("1995-05-05".into());
+        let new = event_facts(&[&event]);
+        assert_eq!(old[0].parties.len(), 1);
+        assert_eq!(new[0].parties.len(), 2);
     }
 
     proptest::proptest! {

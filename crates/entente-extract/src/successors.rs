@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use std::sync::OnceLock;
 
 const DATA: &str = include_str!("../../../data/rules/polity_successors.tsv");
+const EXISTENCE: &str = include_str!("../../../data/rules/polity_existence.tsv");
 
 /// One line of the table.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,10 +64,66 @@ pub(crate) fn successor(form: &str, id: &str, date: &str) -> Option<Value> {
         .map(|p| json!({"id": p.new_id, "name": p.new_name, "cow": p.new_cow}))
 }
 
+/// The polities of `data/rules/polity_existence.tsv`: gazetteer id -> the
+/// first year the state exists.
+fn first_years() -> &'static [(String, i32)] {
+    static T: OnceLock<Vec<(String, i32)>> = OnceLock::new();
+    T.get_or_init(|| {
+        EXISTENCE
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let (id, year) = l.split_once('\t')?;
+                Some((id.trim().to_string(), year.trim().parse().ok()?))
+            })
+            .collect()
+    })
+}
+
+/// Whether the polity `id` can be a party at `date` (EDTF): false only
+/// when the table says the state did not yet exist in the year the date
+/// starts with. An undated or unreadable date keeps the party.
+pub(crate) fn exists_at(id: &str, date: &str) -> bool {
+    let Some(year) = year_of(date) else {
+        return true;
+    };
+    first_years()
+        .iter()
+        .find(|(i, _)| i == id)
+        .is_none_or(|&(_, first)| year >= first)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// `# example: ID | DATE => yes|no`
+    #[test]
+    fn existence_examples_hold() {
+        let mut n = 0;
+        for l in EXISTENCE.lines() {
+            let Some(ex) = l.strip_prefix("# example:") else {
+                continue;
+            };
+            let (args, want) = ex.split_once("=>").unwrap();
+            let (id, date) = args.split_once('|').unwrap();
+            let got = if exists_at(id.trim(), date.trim()) {
+                "yes"
+            } else {
+                "no"
+            };
+            assert_eq!(got, want.trim(), "{ex}");
+            n += 1;
+        }
+        assert!(n >= 3);
+        // Every line parses.
+        let lines = EXISTENCE
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .count();
+        assert_eq!(first_years().len(), lines);
+    }
 
     #[test]
     fn every_line_parses() {
