@@ -1431,7 +1431,30 @@ impl<'a> Engine<'a> {
             let mut polities = e.polities.clone();
             let mut rule = "party.name";
             let mut pconf = 0.85;
-            if polities.len() < 2 {
+            // "Oregon Treaty with Great Britain": the one polity of the
+            // name's party phrase is a party as surely as both of a
+            // compound ("Franco-Japanese"). Its other side is the
+            // document's, as below, not whatever the sentence names.
+            let phrase_party = polities.len() == 1
+                && self
+                    .rec
+                    .mentions_in(span)
+                    .any(|m| polity_of(m).is_some() && self.after_with(m.span));
+            if phrase_party {
+                for p in polities.drain(..) {
+                    self.push(
+                        format!("agreement:{i}"),
+                        "party",
+                        p,
+                        None,
+                        sspan,
+                        span,
+                        "party.name",
+                        0.85,
+                    );
+                }
+            }
+            if polities.len() < 2 && !phrase_party {
                 // The polities of the sentence that first names it.
                 let sent_pol = self.polities_near(sspan, span);
                 if sent_pol.len() >= 2 {
@@ -1458,7 +1481,9 @@ impl<'a> Engine<'a> {
                 // Britain") keeps the document's: its other side is most
                 // often the constant one of the survey.
                 let local = match self.sents.get(sent).and_then(|s| s.block) {
-                    Some(b) if !self.pair_from_title && polities.is_empty() => self.block_pair(b),
+                    Some(b) if !self.pair_from_title && polities.is_empty() && !phrase_party => {
+                        self.block_pair(b)
+                    }
                     _ => Vec::new(),
                 };
                 rule = "party.document-pair";
@@ -3413,6 +3438,31 @@ pub(crate) mod tests {
         assert_eq!(
             parties_in(&essay, &["Treaty of Kanagawara"]),
             vec![vec![Some(901), Some(902)]]
+        );
+    }
+
+    /// "Border Treaty with Sylvania": the polity of the name's party
+    /// phrase is a party, and the other is the document's, not the two
+    /// that the sentence names around it.
+    #[test]
+    fn a_party_phrase_in_the_name_gives_a_party() {
+        let text = "Freedonia and Sylvania\n\n\
+            Freedonia and Sylvania traded. Freedonia sent envoys to Sylvania.\n\n\
+            Ruritania and Freedonia disputed the border until the Border Treaty \
+            with Sylvania was signed in 1846.";
+        assert_eq!(
+            parties_in(text, &["Border Treaty with Sylvania"]),
+            vec![vec![Some(901), Some(902)]]
+        );
+        // "with Respect to" is no party phrase: the sentence decides.
+        let text = text.replace("Treaty \n            with Sylvania", "Treaty");
+        let text = text.replace(
+            "Border Treaty with Sylvania",
+            "Border Treaty with Respect to Sylvania",
+        );
+        assert_eq!(
+            parties_in(&text, &["Border Treaty with Respect to Sylvania"]),
+            vec![vec![Some(901), Some(903)]]
         );
     }
 
