@@ -139,6 +139,13 @@ struct Acc<'a> {
     claims: Vec<&'a Claim>,
 }
 
+/// Whether the polity claim value `p` can be a party at `date`
+/// (`data/rules/polity_existence.tsv`).
+fn exists_at(p: &Value, date: &str) -> bool {
+    let text = |k: &str| p.get(k).and_then(Value::as_str);
+    text("id").is_none_or(|id| crate::successors::exists_at(id, text("form").unwrap_or(""), date))
+}
+
 fn date_of_claim(c: &Claim) -> Option<&str> {
     c.value.get("date").and_then(Value::as_str)
 }
@@ -363,10 +370,7 @@ fn agreement_facts(name: String, claims: &[&Claim]) -> AgreementFacts {
     };
     // A polity that did not yet exist when the agreement was signed is a
     // misreading of its name ("Indian" treaties of 1830 are not India's).
-    let existed = |c: &Claim| match (signed.as_deref(), c.value.get("id").and_then(Value::as_str)) {
-        (Some(date), Some(id)) => crate::successors::exists_at(id, date),
-        _ => true,
-    };
+    let existed = |c: &Claim| exists_at(&c.value, signed.as_deref().unwrap_or(""));
     let mut parties = Vec::new();
     for t in 0..=3u8 {
         let mut ps = Vec::new();
@@ -427,11 +431,7 @@ fn event_facts(events: &[&Claim]) -> Vec<EventFacts> {
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter(|p| {
-                p.get("id")
-                    .and_then(Value::as_str)
-                    .is_none_or(|id| crate::successors::exists_at(id, date))
-            })
+            .filter(|p| exists_at(p, date))
         {
             if let Some(p) = polity_ref(p) {
                 push_polity(&mut parties, p);
@@ -548,7 +548,7 @@ mod tests {
                 claim("signed", serde_json::json!({"date": year}), "sign.signed"),
                 claim(
                     "party",
-                    serde_json::json!({"id": "IND", "name": "India", "cow": 750}),
+                    serde_json::json!({"id": "IND", "name": "India", "cow": 750, "form": "Indian"}),
                     "party.name",
                 ),
                 claim(
@@ -571,7 +571,7 @@ mod tests {
             "event",
             serde_json::json!({"kind": "meeting", "parties": [
                 {"id": "USA", "name": "United States", "cow": 2},
-                {"id": "GEO", "name": "Georgia", "cow": 372}]}),
+                {"id": "GEO", "name": "Georgia", "cow": 372, "form": "Georgia"}]}),
             "event.meeting",
         );
         event.valid_time = Some("1774-09-05".into());

@@ -64,33 +64,35 @@ pub(crate) fn successor(form: &str, id: &str, date: &str) -> Option<Value> {
         .map(|p| json!({"id": p.new_id, "name": p.new_name, "cow": p.new_cow}))
 }
 
-/// The polities of `data/rules/polity_existence.tsv`: gazetteer id -> the
-/// first year the state exists.
-fn first_years() -> &'static [(String, i32)] {
-    static T: OnceLock<Vec<(String, i32)>> = OnceLock::new();
+/// The lines of `data/rules/polity_existence.tsv`: gazetteer id, form
+/// (`*` for any), the first year the polity acts as a state in that form.
+fn first_years() -> &'static [(String, String, i32)] {
+    static T: OnceLock<Vec<(String, String, i32)>> = OnceLock::new();
     T.get_or_init(|| {
         EXISTENCE
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .filter_map(|l| {
-                let (id, year) = l.split_once('\t')?;
-                Some((id.trim().to_string(), year.trim().parse().ok()?))
+                let mut c = l.split('\t').map(str::trim);
+                let (id, form, year) = (c.next()?, c.next()?, c.next()?);
+                Some((id.to_string(), form.to_string(), year.parse().ok()?))
             })
             .collect()
     })
 }
 
-/// Whether the polity `id` can be a party at `date` (EDTF): false only
-/// when the table says the state did not yet exist in the year the date
-/// starts with. An undated or unreadable date keeps the party.
-pub(crate) fn exists_at(id: &str, date: &str) -> bool {
+/// Whether the polity `id`, written `form`, can be a party at `date`
+/// (EDTF): false only when the table says that in this form it did not
+/// yet act as a state in the year the date starts with. An undated or
+/// unreadable date keeps the party.
+pub(crate) fn exists_at(id: &str, form: &str, date: &str) -> bool {
     let Some(year) = year_of(date) else {
         return true;
     };
     first_years()
         .iter()
-        .find(|(i, _)| i == id)
-        .is_none_or(|&(_, first)| year >= first)
+        .filter(|(i, f, _)| i == id && (f == "*" || f == form))
+        .all(|&(_, _, first)| year >= first)
 }
 
 #[cfg(test)]
@@ -98,7 +100,7 @@ pub(crate) fn exists_at(id: &str, date: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// `# example: ID | DATE => yes|no`
+    /// `# example: ID | FORM | DATE => yes|no`
     #[test]
     fn existence_examples_hold() {
         let mut n = 0;
@@ -107,8 +109,8 @@ mod tests {
                 continue;
             };
             let (args, want) = ex.split_once("=>").unwrap();
-            let (id, date) = args.split_once('|').unwrap();
-            let got = if exists_at(id.trim(), date.trim()) {
+            let a: Vec<&str> = args.split('|').map(str::trim).collect();
+            let got = if exists_at(a[0], a[1], a[2]) {
                 "yes"
             } else {
                 "no"
