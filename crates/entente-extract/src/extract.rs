@@ -42,10 +42,15 @@ const SECTION_FACTOR: f32 = 0.6;
 const DOCUMENT_FACTOR: f32 = 0.45;
 
 /// A polity as claims carry it.
-/// A polity as a claim value, with the words the text used for it (the
-/// form decides some period readings, `data/rules/polity_existence.tsv`).
+/// A polity as a claim value, with the words the text used for it when
+/// they are not its name (the form decides some period readings,
+/// `data/rules/polity_existence.tsv`).
 fn polity_value(p: &PolityMention) -> Value {
-    json!({"id": p.id, "name": p.name, "cow": p.cow, "form": p.form})
+    if p.form == p.name {
+        json!({"id": p.id, "name": p.name, "cow": p.cow})
+    } else {
+        json!({"id": p.id, "name": p.name, "cow": p.cow, "form": p.form})
+    }
 }
 
 fn polity_of(m: &Mention) -> Option<&PolityMention> {

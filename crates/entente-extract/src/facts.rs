@@ -143,7 +143,9 @@ struct Acc<'a> {
 /// (`data/rules/polity_existence.tsv`).
 fn exists_at(p: &Value, date: &str) -> bool {
     let text = |k: &str| p.get(k).and_then(Value::as_str);
-    text("id").is_none_or(|id| crate::successors::exists_at(id, text("form").unwrap_or(""), date))
+    // A value without a form was written as the polity's name.
+    let form = text("form").or(text("name")).unwrap_or("");
+    text("id").is_none_or(|id| crate::successors::exists_at(id, form, date))
 }
 
 fn date_of_claim(c: &Claim) -> Option<&str> {
