@@ -1413,13 +1413,27 @@ mod tests {
         assert!(n >= 15, "only {n} provision examples");
     }
 
+    /// The `# example:` lines of `data/rules/not_agreements.tsv`.
     #[test]
     fn non_agreements() {
         let lex = lexicon();
-        assert!(lex.not_agreement("Roadmap on Lusitanian Cooperation"));
-        assert!(lex.not_agreement("Declaration of War against Spain"));
-        assert!(!lex.not_agreement("Treaty of Evora"));
-        assert!(!lex.not_agreement("Joint Declaration on Fisheries"));
+        let mut n = 0;
+        for l in NOT_AGREEMENTS.lines() {
+            let Some((name, want)) = l
+                .strip_prefix("# example:")
+                .and_then(|e| e.split_once("=>"))
+            else {
+                continue;
+            };
+            let want = match want.trim() {
+                "not" => true,
+                "agreement" => false,
+                other => panic!("example verdict {other:?}"),
+            };
+            assert_eq!(lex.not_agreement(name.trim()), want, "{name}");
+            n += 1;
+        }
+        assert!(n >= 6);
     }
 
     #[test]
