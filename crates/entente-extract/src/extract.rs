@@ -153,6 +153,34 @@ pub(crate) fn is_plural_name(name: &str) -> bool {
 /// string): it runs several times for every agreement mention. Dashes,
 /// quotes, spaces and a leading "the" need no folding here, since they are
 /// separators or dropped words either way.
+/// Whether `long` is `short` with one dash compound in front ("Anglo-Chinese
+/// Treaty of Nanjing" and "Treaty of Nanjing"), `short` being a proper name
+/// (capitalised, of two words or more).
+fn compound_prefixed(long: &str, short: &str) -> bool {
+    let short = short.strip_prefix("the ").unwrap_or(short);
+    if !short.starts_with(|c: char| c.is_uppercase()) || !short.contains(' ') {
+        return false;
+    }
+    let Some(head) = long
+        .len()
+        .checked_sub(short.len())
+        .and_then(|cut| {
+            long.get(cut..)
+                .filter(|tail| tail.eq_ignore_ascii_case(short))
+                .map(|_| cut)
+        })
+        .and_then(|cut| long.get(..cut))
+    else {
+        return false;
+    };
+    let head = head.trim_end_matches(' ');
+    let head = head.strip_prefix("the ").unwrap_or(head);
+    head.len() < long.len()
+        && !head.is_empty()
+        && !head.contains(' ')
+        && head.contains(['-', '–', '—'])
+}
+
 pub(crate) fn name_tokens(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     each_name_token(s, |t| {
@@ -1007,8 +1035,16 @@ impl<'a> Engine<'a> {
                 && !e.from_reference
                 && (e.year.is_none() || a.year.is_none() || e.year == a.year)
                 && short.iter().all(|t| long.contains(t));
-            if same_name || same_member || acronym || subset {
-                if subset && toks.len() > etoks.len() {
+            // "Treaty of Nanjing" after "Anglo-Chinese Treaty of Nanjing":
+            // the same name with its parties' compound in front.
+            let compound = a.ordinal.is_none()
+                && e.ordinal.is_none()
+                && !e.from_reference
+                && (e.year.is_none() || a.year.is_none() || e.year == a.year)
+                && (compound_prefixed(&e.name, &a.name) || compound_prefixed(&a.name, &e.name));
+            if same_name || same_member || acronym || subset || compound {
+                if (subset && toks.len() > etoks.len()) || (compound && a.name.len() > e.name.len())
+                {
                     e.rename(&a.name);
                 }
                 if e.from_reference {
@@ -3446,6 +3482,35 @@ pub(crate) mod tests {
             parties_in(&essay, &["Treaty of Kanagawara"]),
             vec![vec![Some(901), Some(902)]]
         );
+    }
+
+    #[test]
+    fn a_compound_in_front_keeps_the_name() {
+        assert!(compound_prefixed(
+            "Anglo-Chinese Treaty of Nanjing",
+            "Treaty of Nanjing"
+        ));
+        assert!(compound_prefixed(
+            "Russo–Japanese Treaty of Portsmouth",
+            "the Treaty of Portsmouth"
+        ));
+        assert!(!compound_prefixed(
+            "Treaty of Nanjing",
+            "Anglo-Chinese Treaty of Nanjing"
+        ));
+        assert!(!compound_prefixed(
+            "Second Treaty of Nanjing",
+            "Treaty of Nanjing"
+        ));
+        assert!(!compound_prefixed("Anglo-Chinese Treaty", "Treaty"));
+        assert!(!compound_prefixed(
+            "Anglo-Chinese treaty of peace",
+            "treaty of peace"
+        ));
+        assert!(!compound_prefixed(
+            "Anglo-Chinese Treaty of Nanjing",
+            "Treaty of Tianjin"
+        ));
     }
 
     /// "Border Treaty with Sylvania": the polity of the name's party
