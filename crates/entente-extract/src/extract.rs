@@ -1483,18 +1483,23 @@ impl<'a> Engine<'a> {
                     .rec
                     .mentions_in(span)
                     .any(|m| polity_of(m).is_some() && self.after_with(m.span));
+            // Each party claim of this agreement, cited by the sentence
+            // that first names it.
+            let party = |this: &mut Self, p: Value, rule: &str, conf: f32| {
+                this.push(
+                    format!("agreement:{i}"),
+                    "party",
+                    p,
+                    None,
+                    sspan,
+                    span,
+                    rule,
+                    conf,
+                );
+            };
             if phrase_party {
                 for p in polities.drain(..) {
-                    self.push(
-                        format!("agreement:{i}"),
-                        "party",
-                        p,
-                        None,
-                        sspan,
-                        span,
-                        "party.name",
-                        0.85,
-                    );
+                    party(self, p, "party.name", 0.85);
                 }
             }
             if polities.len() < 2 && !phrase_party {
@@ -1502,16 +1507,7 @@ impl<'a> Engine<'a> {
                 let sent_pol = self.polities_near(sspan, span);
                 if sent_pol.len() >= 2 {
                     for p in sent_pol.into_iter().take(2) {
-                        self.push(
-                            format!("agreement:{i}"),
-                            "party",
-                            p,
-                            None,
-                            sspan,
-                            span,
-                            "party.sentence",
-                            0.6,
-                        );
+                        party(self, p, "party.sentence", 0.6);
                     }
                 }
             }
@@ -1544,16 +1540,7 @@ impl<'a> Engine<'a> {
                 pconf = 0.85 * DOCUMENT_FACTOR;
             }
             for p in polities {
-                self.push(
-                    format!("agreement:{i}"),
-                    "party",
-                    p,
-                    None,
-                    sspan,
-                    span,
-                    rule,
-                    pconf,
-                );
+                party(self, p, rule, pconf);
             }
             if let Some(y) = e.year {
                 self.push(
