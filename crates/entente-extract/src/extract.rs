@@ -1289,6 +1289,22 @@ impl<'a> Engine<'a> {
                 }
                 _ => None,
             };
+            // "Treaty of San Lorenzo/ Pinckney's Treaty", "the Jay Treaty,
+            // or Treaty of London": a name joined to the one before by a
+            // slash or an appositive "or" is another name for it.
+            let alias_of = alias_of.or_else(|| {
+                if a.reference {
+                    return None;
+                }
+                let &(prev, e) = self
+                    .mention_entity
+                    .iter()
+                    .rev()
+                    .find(|(sp, _)| sp.end <= m.span.start && sp.start >= s.span.start)?;
+                let gap = self.text(Span::new(prev.end, m.span.start)).trim();
+                let gap = gap.strip_suffix(" the").unwrap_or(gap);
+                matches!(gap, "/" | ", or" | ", or the").then_some(e)
+            });
             if let Some(e) = alias_of {
                 self.note_mention(m.span, e);
                 continue;
@@ -3580,6 +3596,28 @@ pub(crate) mod tests {
         let facts = crate::facts::document_facts(&extract("d", &d, &r));
         assert_eq!(facts.agreements.len(), 1, "{facts:#?}");
         assert_eq!(facts.agreements[0].signed.as_deref(), Some("1810-05-02"));
+    }
+
+    /// "Treaty of Evora/ Treaty of Peace and Trade" and the appositive ",
+    /// or": one agreement with two names. A plain "or"
+    /// between two names keeps two.
+    #[test]
+    fn slashed_and_appositive_names_are_one_agreement() {
+        for (joined, n) in [("/ ", 1), (", or ", 1), (" or ", 2), ("; then the ", 2)] {
+            let t = format!(
+                "Evora\n\nThe crowns signed the Treaty of Evora{joined}Treaty of Peace and Trade on 2 May 1810."
+            );
+            let d = doc(&t);
+            let mut ms = Vec::new();
+            for name in ["Treaty of Evora", "Treaty of Peace and Trade"] {
+                ms.extend(all(&t, name, agreement(name, false, None, None)));
+            }
+            ms.extend(all(&t, "2 May 1810", date("1810-05-02")));
+            let r = recognition(&d, ms);
+            let claims = extract("d", &d, &r);
+            let declared = claims.iter().filter(|c| c.predicate == "agreement").count();
+            assert_eq!(declared, n, "{joined:?}: {claims:#?}");
+        }
     }
 
     #[test]
