@@ -364,7 +364,9 @@ impl Words {
             let Some(&found) = self.order.get(m.pattern().as_usize()) else {
                 return false;
             };
-            let start = m.offset() - self.lens.get(found).copied().unwrap_or(0);
+            let start = m
+                .offset()
+                .saturating_sub(self.lens.get(found).copied().unwrap_or(0));
             for &w in self.prefixes.get(found).map_or(&[][..], |v| v) {
                 f(w, start, start + self.lens.get(w).copied().unwrap_or(0));
             }
