@@ -580,11 +580,22 @@ proptest::proptest! {
         after in 0i32..60,
     ) {
         use crate::time::DayRange;
-        // The end comes after the signing, as a real source would have it.
-        let (ended, _) = if ey < sy + 1 {
-            (ended.replacen(&ey.to_string(), &(sy + 1 + after).to_string(), 2), ey)
+        // The end comes after the signing, as a real source would have it:
+        // every year of the end moves by the same amount, both ends of an
+        // interval included ("1844/1846" after "1848~" is "1849/1851"; moving
+        // only the first year made "1849/1846", which ends before it starts).
+        let shift = (sy + 1 + after - ey).max(0);
+        let ended = if shift > 0 {
+            ended
+                .split('/')
+                .map(|part| {
+                    let (y, rest) = part.split_at(4);
+                    format!("{}{rest}", y.parse::<i32>().unwrap() + shift)
+                })
+                .collect::<Vec<_>>()
+                .join("/")
         } else {
-            (ended, ey)
+            ended
         };
         let ag = Ag {
             name: "Treaty of the Border",
