@@ -1293,7 +1293,11 @@ impl<'a> Engine<'a> {
             // or Treaty of London": a name joined to the one before by a
             // slash or an appositive "or" is another name for it.
             let alias_of = alias_of.or_else(|| {
-                if a.reference {
+                // The joining words first: a plain look at the text is
+                // cheaper than the search through the document's mentions.
+                let head = before.trim_end();
+                let head = head.strip_suffix(" the").unwrap_or(head);
+                if a.reference || !(head.ends_with('/') || head.ends_with(", or")) {
                     return None;
                 }
                 let &(prev, e) = self

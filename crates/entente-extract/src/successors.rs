@@ -100,25 +100,33 @@ pub(crate) fn exists_at(id: &str, form: &str, date: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The `# example: A | B | C => WANT` lines of a table: the three
+    /// arguments, the wanted answer and the whole example for messages.
+    fn examples(src: &str) -> Vec<([&str; 3], &str, &str)> {
+        let out: Vec<_> = src
+            .lines()
+            .filter_map(|l| l.strip_prefix("# example:"))
+            .map(|ex| {
+                let (args, want) = ex.split_once("=>").unwrap();
+                let a: Vec<&str> = args.split('|').map(str::trim).collect();
+                ([a[0], a[1], a[2]], want.trim(), ex)
+            })
+            .collect();
+        assert!(out.len() >= 3);
+        out
+    }
+
     /// `# example: ID | FORM | DATE => yes|no`
     #[test]
     fn existence_examples_hold() {
-        let mut n = 0;
-        for l in EXISTENCE.lines() {
-            let Some(ex) = l.strip_prefix("# example:") else {
-                continue;
-            };
-            let (args, want) = ex.split_once("=>").unwrap();
-            let a: Vec<&str> = args.split('|').map(str::trim).collect();
-            let got = if exists_at(a[0], a[1], a[2]) {
+        for ([id, form, date], want, ex) in examples(EXISTENCE) {
+            let got = if exists_at(id, form, date) {
                 "yes"
             } else {
                 "no"
             };
-            assert_eq!(got, want.trim(), "{ex}");
-            n += 1;
+            assert_eq!(got, want, "{ex}");
         }
-        assert!(n >= 3);
         // Every line parses.
         let lines = EXISTENCE
             .lines()
@@ -141,20 +149,12 @@ mod tests {
     /// `# example: FORM | ID | DATE => ID`
     #[test]
     fn examples_hold() {
-        let mut n = 0;
-        for l in DATA.lines() {
-            let Some(ex) = l.strip_prefix("# example:") else {
-                continue;
-            };
-            let (args, want) = ex.split_once("=>").unwrap();
-            let a: Vec<&str> = args.split('|').map(str::trim).collect();
-            let got = successor(a[0], a[1], a[2])
+        for ([form, id, date], want, ex) in examples(DATA) {
+            let got = successor(form, id, date)
                 .and_then(|v| v["id"].as_str().map(String::from))
-                .unwrap_or_else(|| a[1].to_string());
-            assert_eq!(got, want.trim(), "{ex}");
-            n += 1;
+                .unwrap_or_else(|| id.to_string());
+            assert_eq!(got, want, "{ex}");
         }
-        assert!(n >= 3);
     }
 
     #[test]
