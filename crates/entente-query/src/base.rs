@@ -204,13 +204,24 @@ pub fn prepare(a: &Agreement) -> Prepared {
     // contradicts it (the source speaks of another instrument), so it
     // cannot narrow the answer; every other end counts, the widest range
     // over all of them, so that any source saying "ended" weakens a yes.
-    let end = DayRange::widest(
-        a.ended
-            .as_deref()
-            .into_iter()
-            .chain(conflict_values(a, "ended"))
-            .filter(|v| DayRange::of_edtf(v).is_none_or(|r| r.latest >= start.earliest)),
-    );
+    //
+    // An end no one can read (not EDTF, or an interval that ends before it
+    // starts) still says the agreement ended: the end may be any day, so
+    // the answer after the start is "possibly", never a certain yes.
+    let ends: Vec<&str> = a
+        .ended
+        .as_deref()
+        .into_iter()
+        .chain(conflict_values(a, "ended"))
+        .collect();
+    let end = if ends.iter().any(|v| DayRange::of_edtf(v).is_none()) {
+        Some(DayRange::UNKNOWN)
+    } else {
+        DayRange::widest(
+            ends.into_iter()
+                .filter(|v| DayRange::of_edtf(v).is_some_and(|r| r.latest >= start.earliest)),
+        )
+    };
     let disclosed = DayRange::widest(fact_dates(a, "disclosed"));
     let wholly_secret = std::iter::once(&a.name)
         .chain(a.aliases.iter())

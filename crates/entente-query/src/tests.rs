@@ -502,6 +502,25 @@ fn an_end_before_the_start_does_not_weaken_the_answer() {
 }
 
 #[test]
+fn an_end_no_one_can_read_makes_the_answer_possibly() {
+    // "1849/1846" ends before it starts: EDTF refuses it. A source still
+    // says the treaty ended, so after the signing the answer is neither a
+    // certain yes (as if nothing ended it) nor a no.
+    for bad in ["1849/1846", "sometime later"] {
+        let kb = one("Treaty of the Ford", "1820-05-01", [Some(bad), None], None);
+        let base = Base::new(&kb);
+        assert_eq!(status(&base, "1820-04-30", "Treaty of the Ford"), Tri::No);
+        for day in ["1830-01-01", "1847-06-01", "1900-01-01"] {
+            assert_eq!(
+                status(&base, day, "Treaty of the Ford"),
+                Tri::Possibly,
+                "{bad} at {day}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_secret_agreement_is_hidden_until_disclosed() {
     let kb = one(
         "Secret Treaty of the Ford",

@@ -36,6 +36,12 @@ pub enum EdtfError {
     /// The shape is right but no such day exists (`1907-02-31`).
     #[error("no such date: {input:?}")]
     Impossible { input: String },
+    /// An interval that ends before it can start (`1849/1846`). EDTF does
+    /// not allow it, and no reading of it is right: taken as given, a query
+    /// inside it would find nothing, and swapped it would claim what no
+    /// source said.
+    #[error("interval ends before it starts: {input:?}")]
+    Inverted { input: String },
 }
 
 /// A qualifier on a whole date (level 1 puts it at the end).
@@ -258,6 +264,17 @@ impl Edtf {
                     )
                 ) {
                     return Err(syntax(0));
+                }
+                if let (Endpoint::Date(a), Endpoint::Date(b)) = (start, stop) {
+                    // Only when no day of the start can come before the
+                    // end: "1907-06/1907" overlaps and stays valid.
+                    if let (Some(first), Some(last)) = (a.earliest(), b.latest()) {
+                        if first > last {
+                            return Err(EdtfError::Inverted {
+                                input: input.to_string(),
+                            });
+                        }
+                    }
                 }
                 Ok(Edtf::Interval(start, stop))
             }
@@ -532,6 +549,30 @@ mod tests {
             Edtf::parse("1907-02-31"),
             Err(EdtfError::Impossible { .. })
         ));
+    }
+
+    #[test]
+    fn an_interval_must_not_end_before_it_starts() {
+        for s in [
+            "1849/1846",
+            "1907-06-11/1907-06-10",
+            "1907-07/1907-06",
+            "1910~/1905",
+        ] {
+            assert!(
+                matches!(Edtf::parse(s), Err(EdtfError::Inverted { .. })),
+                "{s}"
+            );
+        }
+        // Ends that overlap, or meet on one day, are intervals.
+        for s in [
+            "1907-06/1907",
+            "1907/1907-06",
+            "1907-06-10/1907-06-10",
+            "185X/1851",
+        ] {
+            assert!(matches!(Edtf::parse(s), Ok(Edtf::Interval(..))), "{s}");
+        }
     }
 
     #[test]
