@@ -492,7 +492,7 @@ lazy_re!(
 lazy_re!(
     /// Words for a state or its government, the things recognition is of.
     state_noun_re,
-    r"(?i)\b(?:governments?|states?|republics?|kingdoms?|empires?|regimes?|independence|sovereignty|nations?|countr(?:y|ies)|administration|authorities|committee|junta|dynasty|monarchy|king|queen|emperor|sultan|president|belligeren(?:cy|ts?)|union|federation|confederation|provinces?)\b"
+    r"(?i)\b(?:governments?|states?|republics?|kingdoms?|empires?|regimes?|independence|sovereignty|nations?|countr(?:y|ies)|administration|authorit(?:y|ies)|committee|junta|dynasty|monarchy|king|queen|emperor|sultan|president|belligeren(?:cy|ts?)|union|federation|confederation|provinces?)\b"
 );
 
 lazy_re!(
@@ -546,6 +546,12 @@ fn public_cue_re() -> Option<&'static Regex> {
         crate::rules::code_regex(&format!(r"(?i)\b(?:{})\b", alts.join("|")))
     })
     .as_ref()
+}
+
+/// Cues of `data/rules/prior_cues.tsv`.
+fn prior_cues() -> &'static [String] {
+    static W: OnceLock<Vec<String>> = OnceLock::new();
+    W.get_or_init(|| data_lines(include_str!("../../../data/rules/prior_cues.tsv")))
 }
 
 /// Words of `data/rules/sequence_cues.tsv`.
@@ -2074,6 +2080,60 @@ impl Engine<'_> {
             } && (polity_in(before) || re.is_match(self.text(before))))
     }
 
+    /// Whether the date at `date` is a time adverbial of the trigger's
+    /// `clause`: in the clause after a preposition of time ("recognized
+    /// Honduras on 19 April 1853"; not "within its 1937 boundaries"), or
+    /// opening the sentence ("On 7 January 1946, ..."), which dates its
+    /// main clause.
+    fn dates_clause(&self, sent: Span, clause: Span, date: Span) -> bool {
+        let before = self.text(Span::new(sent.start, date.start.max(sent.start)));
+        let word = before
+            .trim_end()
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let timed = matches!(
+            word.as_str(),
+            "on" | "in" | "by" | "during" | "since" | "from" | "between" | "until" | "till" | "at"
+        );
+        let inside = clause.start <= date.start && date.start < clause.end;
+        let opening = before.trim_start().split_whitespace().count() == 1;
+        timed && (inside || opening)
+    }
+
+    /// The sentence's leading phrase about an earlier act: when the
+    /// sentence opens with a cue of `data/rules/prior_cues.tsv`, the words
+    /// up to its first comma outside a date ("March 23, 1943"), provided
+    /// the trigger comes after them.
+    fn prior_phrase(&self, s: &SentInfo, trig: Span) -> Option<Span> {
+        let text = self.text(s.span);
+        let body = text.trim_start();
+        let lead = text.len() - body.len();
+        let opens = prior_cues().iter().any(|cue| {
+            body.get(..cue.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(cue))
+                && !body
+                    .get(cue.len()..)
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(char::is_alphanumeric)
+        });
+        if !opens {
+            return None;
+        }
+        let end = text
+            .match_indices(',')
+            .map(|(p, _)| s.span.start + p)
+            .filter(|&p| p >= s.span.start + lead)
+            .find(|&p| {
+                !self
+                    .rec
+                    .mentions_in(s.span)
+                    .any(|m| m.span.start < p && p < m.span.end)
+            })?;
+        (trig.start > end).then(|| Span::new(s.span.start, end))
+    }
+
     /// The clause around a trigger: bounded by the nearest comma, semicolon
     /// or colon on each side, within the sentence.
     fn clause_of(&self, sent: Span, trig: Span) -> Span {
@@ -2681,26 +2741,49 @@ impl Engine<'_> {
                 dates.push((d, SECTION_FACTOR));
             }
         } else {
-            let zone_dates: Vec<(String, usize)> = self
+            // A date in a leading phrase about an earlier act ("Following
+            // talks on 3 March, ...") dates that act: this event came on
+            // that day or later. It serves last, and only for its year.
+            let prior = self.prior_phrase(s, trig);
+            let in_prior = |m: &Mention| prior.is_some_and(|p| p.contains(&m.span));
+            let clause = self.clause_of(s.span, trig);
+            let zone_dates: Vec<(String, usize, bool, bool)> = self
                 .rec
                 .mentions_in(zone)
                 .filter(|m| !self.inside_agreement(&m.span))
                 .filter_map(|m| {
-                    date_of(m).map(|d| (d.to_string(), self.clause_dist(&m.span, &trig)))
+                    date_of(m).map(|d| {
+                        let earlier = in_prior(m);
+                        let d = if earlier {
+                            edtf_year(d).unwrap_or(d)
+                        } else {
+                            d
+                        };
+                        let in_clause = !earlier && self.dates_clause(s.span, clause, m.span);
+                        (
+                            d.to_string(),
+                            self.clause_dist(&m.span, &trig),
+                            in_clause,
+                            earlier,
+                        )
+                    })
                 })
                 .collect();
             let all_days = zone_dates.len() > 1 && zone_dates.iter().all(|d| precision(&d.0) == 3);
             if all_days && kind == "meeting" {
                 // "met in Taormina on 26 May and in New York on 20 September".
-                for (d, dd) in zone_dates {
+                for (d, dd, _, _) in zone_dates {
                     dates.push((d, distance_factor(dd)));
                 }
             } else if let Some((d, dd)) = {
                 let only = zone_dates.len() == 1;
+                // A date in the trigger's own clause first, then the
+                // nearest: in "By 1819 it was independent, and it was
+                // recognized in 1822", 1819 is nearer but another clause's.
                 zone_dates
                     .into_iter()
-                    .min_by_key(|x| x.1)
-                    .map(|(d, dd)| (d, dd, only))
+                    .min_by_key(|x| (x.3, !x.2, x.1))
+                    .map(|(d, dd, _, _)| (d, dd, only))
             }
             .map(|(d, dd, only)| {
                 // The only date in reach is less doubtful however far it is
@@ -2720,9 +2803,18 @@ impl Engine<'_> {
                 .mentions_in(s.span)
                 .filter(|m| !self.inside_agreement(&m.span))
                 .filter_map(|m| {
-                    date_of(m).map(|d| (d.to_string(), self.clause_dist(&m.span, &trig)))
+                    date_of(m).map(|d| {
+                        let earlier = in_prior(m);
+                        let d = if earlier {
+                            edtf_year(d).unwrap_or(d)
+                        } else {
+                            d
+                        };
+                        (d.to_string(), self.clause_dist(&m.span, &trig), earlier)
+                    })
                 })
-                .min_by_key(|x| x.1)
+                .min_by_key(|x| (x.2, x.1))
+                .map(|(d, dd, _)| (d, dd))
             {
                 // Beyond the next trigger but in the same sentence ("...
                 // recognition of X and the establishment of relations, which
@@ -3811,6 +3903,31 @@ mod structure_tests {
             .collect()
     }
 
+    /// The examples of `data/rules/prior_cues.tsv`: the date each
+    /// sentence's event takes. A leading phrase's day never dates it.
+    #[test]
+    fn prior_phrase_examples_hold() {
+        let file = include_str!("../../../data/rules/prior_cues.tsv");
+        let mut n = 0;
+        for line in file.lines().filter_map(|l| l.strip_prefix("# example: ")) {
+            let (sentence, want) = line.split_once(" => ").unwrap();
+            let c = real(&format!("Portugal and Brazil\n\n{sentence}"));
+            let days: Vec<&str> = c
+                .iter()
+                .filter(|c| c.predicate == "event")
+                .filter_map(|c| c.valid_time.as_deref())
+                .collect();
+            assert!(!days.is_empty(), "{sentence}");
+            if want == "-" {
+                assert!(days.iter().all(|d| d.len() < 10), "{sentence}: {days:?}");
+            } else {
+                assert!(days.iter().all(|d| *d == want), "{sentence}: {days:?}");
+            }
+            n += 1;
+        }
+        assert!(n >= 4);
+    }
+
     #[test]
     fn a_nominal_signing_takes_the_date_of_its_own_phrase() {
         let c = real(
@@ -3852,6 +3969,14 @@ mod structure_tests {
         let r = events_of(&c, "recognition");
         assert_eq!(r.len(), 1, "{r:#?}");
         assert!(r[0]["parties"].to_string().contains("Brazil"), "{r:#?}");
+        // A provisional authority is a government: its recognition is an
+        // event even where the country's name lies beyond the first words.
+        let c = real(
+            "Portugal and Brazil\n\nPortugal recognized the Provisional Authority in Brazil on 2 May 1890, when it took charge of the country's external relations.",
+        );
+        let r = events_of(&c, "recognition");
+        assert_eq!(r.len(), 1, "{r:#?}");
+        assert_eq!(r[0]["kind"], "recognition", "{r:#?}");
     }
 
     #[test]
