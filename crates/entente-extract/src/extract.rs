@@ -2098,7 +2098,7 @@ impl Engine<'_> {
             "on" | "in" | "by" | "during" | "since" | "from" | "between" | "until" | "till" | "at"
         );
         let inside = clause.start <= date.start && date.start < clause.end;
-        let opening = before.trim_start().split_whitespace().count() == 1;
+        let opening = before.split_whitespace().count() == 1;
         timed && (inside || opening)
     }
 
