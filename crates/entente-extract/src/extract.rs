@@ -548,6 +548,16 @@ fn public_cue_re() -> Option<&'static Regex> {
     .as_ref()
 }
 
+/// The phrases of `data/rules/vague_times.tsv`, as one pattern.
+fn vague_time_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    RE.get_or_init(|| {
+        let alts = data_lines(include_str!("../../../data/rules/vague_times.tsv"));
+        Regex::new(&format!(r"(?i)\b(?:{})\b", alts.join("|"))).ok()
+    })
+    .as_ref()
+}
+
 /// Cues of `data/rules/prior_cues.tsv`.
 fn prior_cues() -> &'static [String] {
     static W: OnceLock<Vec<String>> = OnceLock::new();
@@ -2747,6 +2757,18 @@ impl Engine<'_> {
             let prior = self.prior_phrase(s, trig);
             let in_prior = |m: &Mention| prior.is_some_and(|p| p.contains(&m.span));
             let clause = self.clause_of(s.span, trig);
+            // "... and relations were resumed a few months later": the
+            // clause dates its event only vaguely, after another act; the
+            // date of that act is not this event's.
+            if vague_time_re().is_some_and(|re| re.is_match(self.text(clause)))
+                && !self.rec.mentions_in(s.span).any(|m| {
+                    date_of(m).is_some()
+                        && clause.start <= m.span.start
+                        && m.span.start < clause.end
+                })
+            {
+                return;
+            }
             let zone_dates: Vec<(String, usize, bool, bool)> = self
                 .rec
                 .mentions_in(zone)
@@ -3901,6 +3923,24 @@ mod structure_tests {
             .filter(|c| c.predicate == "event" && c.value["kind"] == kind)
             .map(|c| c.value.clone())
             .collect()
+    }
+
+    /// The examples of `data/rules/vague_times.tsv`.
+    #[test]
+    fn vague_time_examples_hold() {
+        let file = include_str!("../../../data/rules/vague_times.tsv");
+        let mut n = 0;
+        for line in file.lines().filter_map(|l| l.strip_prefix("# example: ")) {
+            let (sentence, want) = line.split_once(" => ").unwrap();
+            let (kind, kept) = want.split_once(' ').unwrap();
+            let c = real(&format!("Portugal and Brazil\n\n{sentence}"));
+            let found = c.iter().any(|c| {
+                c.predicate == "event" && c.value["kind"] == kind && c.valid_time.is_some()
+            });
+            assert_eq!(found, kept == "kept", "{sentence}: {c:#?}");
+            n += 1;
+        }
+        assert!(n >= 3);
     }
 
     /// The examples of `data/rules/prior_cues.tsv`: the date each
