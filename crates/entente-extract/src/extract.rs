@@ -601,7 +601,7 @@ fn data_lines(file: &str) -> Vec<String> {
 
 lazy_re!(
     indefinite_re,
-    r"(?i)\b(?:(?:a|an)\s+((?:(?-i:[a-z][a-z-]*)\s+){1,3}?(?:treaty|convention|agreement|pact|armistice|protocol|accord|cease-?fire|truce)(?:\s+(?:of|on|for)\s+(?-i:[a-z][\w’'-]*(?:,?\s+[a-z][\w’'-]*){0,10}))?)|(?:a|an|the)\s+((?:(?:new|basic|commercial|bilateral|formal|separate|supplementary|additional|provisional|preliminary|general|joint|intergovernmental|consular|extradition|naturali[sz]ation|reciprocity|trade|peace|boundary|postal)\s+)*(?:treaty|convention|agreement|pact|armistice|protocol|accord|cease-?fire|truce)(?:\s+(?:of|on|for)\s+(?-i:[a-z][\w’'-]*(?:,?\s+[a-z][\w’'-]*){0,10}))?))",
+    r"(?i)\b(?:(?:a|an)\s+((?:(?-i:[a-z][a-z-]*)\s+){1,3}?(?:treaty|convention|agreement|pact|armistice|protocol|accord|cease-?fire|truce)(?:\s+(?:of|on|for|establishing|regarding|concerning|governing|dealing\s+with|providing\s+for|relating\s+to|respecting)\s+(?-i:[a-z][\w’'-]*(?:,?\s+[a-z][\w’'-]*){0,10}))?)|(?:a|an|the)\s+((?:(?:new|basic|commercial|bilateral|formal|separate|supplementary|additional|provisional|preliminary|general|joint|intergovernmental|consular|extradition|naturali[sz]ation|reciprocity|trade|peace|boundary|postal)\s+)*(?:treaty|convention|agreement|pact|armistice|protocol|accord|cease-?fire|truce)(?:\s+(?:of|on|for|establishing|regarding|concerning|governing|dealing\s+with|providing\s+for|relating\s+to|respecting)\s+(?-i:[a-z][\w’'-]*(?:,?\s+[a-z][\w’'-]*){0,10}))?))",
 );
 
 /// How many bytes of a described agreement ("treaty of amity and commerce
@@ -4058,6 +4058,25 @@ mod structure_tests {
         assert!(participle_re().is_some());
         assert!(place_fallback_re().is_some());
         assert!(public_cue_re().is_some());
+        assert!(vague_time_re().is_some());
+    }
+
+    #[test]
+    fn a_treaty_described_by_what_it_does_is_an_agreement() {
+        let c = real("Portugal and Hungary\n\nPortugal and Hungary signed a treaty establishing friendly relations on 29 August 1921.");
+        let f = crate::facts::document_facts(&c);
+        let got: Vec<(String, Option<String>)> = f
+            .agreements
+            .iter()
+            .map(|a| (a.name.to_lowercase(), a.signed.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(
+                "treaty establishing friendly relations".to_string(),
+                Some("1921-08-29".to_string())
+            )]
+        );
     }
 
     #[test]
