@@ -3,6 +3,7 @@
 
 use crate::extract::{is_plural_name, precision};
 use crate::Claim;
+use entente_recognise::edtf::Edtf;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -419,6 +420,28 @@ fn agreement_facts(name: String, claims: &[&Claim]) -> AgreementFacts {
     }
 }
 
+/// Kinds of event that happen once between a pair at a time: two days
+/// close together are one act told twice ("B severed relations on 20
+/// February. A announced the suspension on 21 February"). Meetings and
+/// dialogue sessions can come on consecutive days.
+fn one_act(kind: &str) -> bool {
+    !matches!(kind, "meeting" | "dialogue_session")
+}
+
+/// How many days lie between two full days (`YYYY-MM-DD`); `None` unless
+/// both are certain days.
+fn days_apart(a: &str, b: &str) -> Option<i64> {
+    let day = |s: &str| {
+        (precision(s) == 3)
+            .then(|| Edtf::parse(s).ok())
+            .flatten()
+            .and_then(|e| e.bounds().earliest)
+    };
+    let (x, y) = (day(a)?, day(b)?);
+    let span = x.until(y).ok()?;
+    Some(i64::from(span.get_days()).abs())
+}
+
 fn event_facts(events: &[&Claim]) -> Vec<EventFacts> {
     // (facts, dedup key: kind + ordinal for dialogue sessions + instance,
     // best precision seen, best confidence)
@@ -467,7 +490,10 @@ fn event_facts(events: &[&Claim]) -> Vec<EventFacts> {
             *key == k
                 && same_parties(&e.parties, &parties)
                 && match (&e.date, &date) {
-                    (Some(a), Some(b)) => dates_compatible(a, b),
+                    (Some(a), Some(b)) => {
+                        dates_compatible(a, b)
+                            || (one_act(kind) && days_apart(a, b).is_some_and(|d| d <= 3))
+                    }
                     _ => false,
                 }
         });
@@ -539,6 +565,50 @@ mod tests {
             rule: rule.into(),
             confidence: 0.9,
         }
+    }
+
+    /// One break told twice, a day apart and from each side, is one fact;
+    /// a break and another a week later are two, and so are meetings on
+    /// consecutive days.
+    #[test]
+    fn one_act_told_twice_is_one_event() {
+        let ev = |kind: &str, day: &str, first: &str| {
+            let (a, b) = (
+                serde_json::json!({"id": "USA", "name": "United States", "cow": 2}),
+                serde_json::json!({"id": "BGR", "name": "Bulgaria", "cow": 355}),
+            );
+            let parties = if first == "USA" { [a, b] } else { [b, a] };
+            let mut c = claim(
+                "event",
+                serde_json::json!({"kind": kind, "parties": parties}),
+                "ev.test",
+            );
+            c.valid_time = Some(day.into());
+            c
+        };
+        let dates = |claims: &[Claim]| {
+            let refs: Vec<&Claim> = claims.iter().collect();
+            event_facts(&refs)
+                .into_iter()
+                .map(|e| e.date.unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        let kind = "relations_suspended";
+        assert_eq!(
+            dates(&[ev(kind, "1950-02-20", "BGR"), ev(kind, "1950-02-21", "USA")]),
+            ["1950-02-20"]
+        );
+        assert_eq!(
+            dates(&[ev(kind, "1950-02-20", "BGR"), ev(kind, "1950-02-28", "USA")]),
+            ["1950-02-20", "1950-02-28"]
+        );
+        assert_eq!(
+            dates(&[
+                ev("meeting", "2018-01-26", "USA"),
+                ev("meeting", "2018-01-27", "USA")
+            ]),
+            ["2018-01-26", "2018-01-27"]
+        );
     }
 
     /// "Indian" read as India in a treaty of 1830 is not a party; the same
