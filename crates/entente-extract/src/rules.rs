@@ -1042,9 +1042,12 @@ impl Lexicon {
             start += 1;
         }
         let before = text.get(start..h.start).unwrap_or("");
+        let own = text.get(h.start..h.end).unwrap_or("");
         self.blockers.iter().any(|(p, re)| {
             if let Some(p) = p.strip_prefix("before:") {
                 p == h.predicate && re.is_match(before)
+            } else if let Some(p) = p.strip_prefix("around:") {
+                p == h.predicate && (re.is_match(before) || re.is_match(own))
             } else {
                 *p == h.predicate && re.is_match(after)
             }
