@@ -1128,11 +1128,37 @@ impl<'a> Engine<'a> {
             }
             return Some(i);
         }
-        block
+        let near = block
             .and_then(|b| self.block_entity.get(&b).copied())
             .or_else(|| section.and_then(|s| self.section_entity.get(&s).copied()))
             .or(self.main)
-            .or(self.last_entity)
+            .or(self.last_entity);
+        // "the Convention of 1800": a reference that carries its year names
+        // the agreement of that year. It is the one of that year already
+        // met, else the nearest one if nothing dates it otherwise; when
+        // every candidate is of another year (or there is none), it is a
+        // new agreement, not a wrong link to another's attributes.
+        let Some(year) = a.year else { return near };
+        if let Some(i) = self.entities.iter().rposition(|e| e.year == Some(year)) {
+            return Some(i);
+        }
+        let years_of = |i: usize| -> Vec<i32> {
+            let key = agreement_key(i);
+            self.claims
+                .iter()
+                .filter(|c| c.subject == key && c.predicate == "signed")
+                .filter_map(|c| c.valid_time.as_deref().and_then(edtf_year))
+                .filter_map(|y| y.parse().ok())
+                .collect()
+        };
+        match near {
+            Some(i) if years_of(i).iter().all(|&y| y == year) => Some(i),
+            _ => {
+                let mut named = a.clone();
+                named.reference = false;
+                Some(self.entity_for(sent, span, &named))
+            }
+        }
     }
 
     /// "Russo-Japanese Treaty" from a series named "Russo-Japanese
@@ -1313,7 +1339,15 @@ impl<'a> Engine<'a> {
                 // cheaper than the search through the document's mentions.
                 let head = before.trim_end();
                 let head = head.strip_suffix(" the").unwrap_or(head);
-                if a.reference || !(head.ends_with('/') || head.ends_with(", or")) {
+                const JOINS: [&str; 5] = [
+                    ", or",
+                    ", also known as",
+                    ", known as",
+                    ", also called",
+                    ", otherwise known as",
+                ];
+                if a.reference || !(head.ends_with('/') || JOINS.iter().any(|j| head.ends_with(j)))
+                {
                     return None;
                 }
                 let &(prev, e) = self
@@ -1323,7 +1357,7 @@ impl<'a> Engine<'a> {
                     .find(|(sp, _)| sp.end <= m.span.start && sp.start >= s.span.start)?;
                 let gap = self.text(Span::new(prev.end, m.span.start)).trim();
                 let gap = gap.strip_suffix(" the").unwrap_or(gap);
-                matches!(gap, "/" | ", or" | ", or the").then_some(e)
+                (gap == "/" || JOINS.contains(&gap)).then_some(e)
             });
             if let Some(e) = alias_of {
                 self.note_mention(m.span, e);
@@ -1587,7 +1621,11 @@ impl<'a> Engine<'a> {
                     sspan,
                     span,
                     "signed.name-year",
-                    0.5,
+                    // A year in the name is the signing year by the way
+                    // such names are made ("Convention of 1818"): it
+                    // outweighs a date a trigger finds by distance (the
+                    // "1783 border" next to "concluded").
+                    0.8,
                 );
             }
             if e.name.to_lowercase().contains("secret") {
@@ -1848,6 +1886,18 @@ impl Engine<'_> {
             cands.retain(|(_, e)| !series(e));
         }
         if let Some(&(span, e)) = cands.iter().min_by_key(|(sp, _)| dist(sp, &trig)) {
+            // "The Convention of 1800 terminated the treaty of alliance":
+            // an agreement that ends something is its agent, not what
+            // ended. The ended one is the agreement after the verb, if the
+            // text names one; else the sentence says nothing of an end
+            // this reading can place.
+            if predicate == "ended" && self.agent_of_ending(span, trig) {
+                return cands
+                    .iter()
+                    .filter(|(sp, _)| sp.start >= trig.end)
+                    .min_by_key(|(sp, _)| dist(sp, &trig))
+                    .map(|&(sp, e)| (e, distance_factor(dist(&sp, &trig)), sp));
+            }
             return Some((e, distance_factor(dist(&span, &trig)), span));
         }
         if predicate == "signed" {
@@ -2110,6 +2160,47 @@ impl Engine<'_> {
         let inside = clause.start <= date.start && date.start < clause.end;
         let opening = before.split_whitespace().count() == 1;
         timed && (inside || opening)
+    }
+
+    /// Whether the agreement named at `name` is the agent of the ending
+    /// verb at `trig`: it comes right before, in the active voice ("X
+    /// terminated", "X, which also terminated"), and the verb takes an
+    /// object ("... the treaty", "... Y"), where "X expired in 1935" ends X
+    /// itself.
+    fn agent_of_ending(&self, name: Span, trig: Span) -> bool {
+        if name.end > trig.start {
+            return false;
+        }
+        let gap = self.text(Span::new(name.end, trig.start)).to_lowercase();
+        let active = gap.split(|c: char| !c.is_alphanumeric()).all(|w| {
+            matches!(
+                w,
+                "" | "which" | "that" | "also" | "then" | "thereby" | "effectively" | "formally"
+            )
+        });
+        let mut end = (trig.end + 16).min(self.doc.text.len());
+        while !self.doc.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let after = self.text(Span::new(trig.end, end.max(trig.end)));
+        let next = after.split_whitespace().next().unwrap_or("");
+        let object = matches!(
+            next.to_lowercase().as_str(),
+            "the"
+                | "a"
+                | "an"
+                | "its"
+                | "their"
+                | "his"
+                | "her"
+                | "all"
+                | "any"
+                | "this"
+                | "that"
+                | "these"
+                | "those"
+        ) || next.chars().next().is_some_and(char::is_uppercase);
+        active && gap.len() <= 24 && object
     }
 
     /// The sentence's leading phrase about an earlier act: when the
@@ -2490,10 +2581,22 @@ impl Engine<'_> {
         let date = self
             .phrase_date(trig, zone)
             .or_else(|| self.date_in(zone, trig));
+        // "The Convention of 1800 terminated the treaty of alliance": what
+        // ends one agreement by another ends it when the other was made.
+        let agent_year = || {
+            self.entities_in(s.span)
+                .into_iter()
+                .filter(|(sp, _)| sp.end <= trig.start)
+                .max_by_key(|(sp, _)| sp.end)
+                .filter(|(sp, _)| self.agent_of_ending(*sp, trig))
+                .and_then(|(_, e)| self.entities.get(e).and_then(|x| x.year))
+                .map(|y| y.to_string())
+        };
         let (date, dconf) = match date {
             Some((d, dd, _)) => (Some(d), distance_factor(dd)),
-            None => match (pred, self.section_year(s)) {
-                ("ended", Some(y)) => (Some(y), SECTION_FACTOR),
+            None => match (pred, agent_year(), self.section_year(s)) {
+                ("ended", Some(y), _) => (Some(y), 0.8),
+                ("ended", None, Some(y)) => (Some(y), SECTION_FACTOR),
                 _ => (None, 0.5),
             },
         };
@@ -3721,7 +3824,14 @@ pub(crate) mod tests {
     /// between two names keeps two.
     #[test]
     fn slashed_and_appositive_names_are_one_agreement() {
-        for (joined, n) in [("/ ", 1), (", or ", 1), (" or ", 2), ("; then the ", 2)] {
+        for (joined, n) in [
+            ("/ ", 1),
+            (", or ", 1),
+            (", also known as the ", 1),
+            (", known as ", 1),
+            (" or ", 2),
+            ("; then the ", 2),
+        ] {
             let t = format!(
                 "Evora\n\nThe crowns signed the Treaty of Evora{joined}Treaty of Peace and Trade on 2 May 1810."
             );
@@ -4059,6 +4169,28 @@ mod structure_tests {
         assert!(place_fallback_re().is_some());
         assert!(public_cue_re().is_some());
         assert!(vague_time_re().is_some());
+    }
+
+    #[test]
+    fn an_agreement_that_ends_another_is_not_ended() {
+        let c = real("Portugal and Spain\n\nThe Treaty of Evora was signed on 3 May 1801. The Treaty of Evora terminated the Treaty of Faro in 1801. The Treaty of Tavira expired in 1830.");
+        let f = crate::facts::document_facts(&c);
+        let ended = |n: &str| {
+            f.agreements
+                .iter()
+                .find(|a| a.name == n)
+                .map(|a| a.ended.clone())
+        };
+        assert_eq!(ended("Treaty of Evora"), Some(None), "{f:#?}");
+        assert!(
+            ended("Treaty of Faro").is_some_and(|e| e.is_some()),
+            "{f:#?}"
+        );
+        assert_eq!(
+            ended("Treaty of Tavira"),
+            Some(Some("1830".into())),
+            "{f:#?}"
+        );
     }
 
     #[test]
