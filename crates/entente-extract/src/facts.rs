@@ -149,6 +149,17 @@ fn exists_at(p: &Value, date: &str) -> bool {
     text("id").is_none_or(|id| crate::successors::exists_at(id, form, date))
 }
 
+/// The polity claim value `p` as named at `date`: its successor when the
+/// words the text used name another state then
+/// (`data/rules/polity_successors.tsv`: "Austria" in 1829 is the Habsburg
+/// state), else `p` itself.
+fn as_of(p: &Value, date: &str) -> Option<PolityRef> {
+    let text = |k: &str| p.get(k).and_then(Value::as_str);
+    let form = text("form").or(text("name")).unwrap_or("");
+    let moved = text("id").and_then(|id| crate::successors::successor(form, id, date));
+    polity_ref(moved.as_ref().unwrap_or(p))
+}
+
 fn date_of_claim(c: &Claim) -> Option<&str> {
     c.value.get("date").and_then(Value::as_str)
 }
@@ -378,7 +389,7 @@ fn agreement_facts(name: String, claims: &[&Claim]) -> AgreementFacts {
     for t in 0..=3u8 {
         let mut ps = Vec::new();
         for c in by("party").filter(|c| tier(c) == t && existed(c)) {
-            if let Some(p) = polity_ref(&c.value) {
+            if let Some(p) = as_of(&c.value, signed.as_deref().unwrap_or("")) {
                 push_polity(&mut ps, p);
             }
         }
