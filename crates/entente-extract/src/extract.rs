@@ -492,7 +492,13 @@ lazy_re!(
 lazy_re!(
     /// Words for a state or its government, the things recognition is of.
     state_noun_re,
-    r"(?i)\b(?:governments?|states?|republics?|kingdoms?|empires?|regimes?|independence|sovereignty|nations?|countr(?:y|ies)|administration|authorit(?:y|ies)|committee|junta|dynasty|monarchy|king|queen|emperor|sultan|president|belligeren(?:cy|ts?)|union|federation|confederation|provinces?)\b"
+    r"(?i)\b(?:governments?|states?|republics?|kingdoms?|empires?|regimes?|independence|sovereignty|nations?|countr(?:y|ies)|administration|authorit(?:y|ies)|committee|council|junta|dynasty|monarchy|king|queen|emperor|sultan|president|belligeren(?:cy|ts?)|union|federation|confederation|provinces?)\b"
+);
+
+lazy_re!(
+    /// The other side of an agreement as a coalition of states.
+    coalition_re,
+    r"\b(?:with|and)\s+the\s+(?:Allies|Allied\s+(?:and\s+Associated\s+)?[Pp]owers|Central\s+Powers|Axis(?:\s+[Pp]owers)?|Entente\s+[Pp]owers)\b"
 );
 
 lazy_re!(
@@ -1572,16 +1578,23 @@ impl<'a> Engine<'a> {
                     party(self, p, "party.name", 0.85);
                 }
             }
+            // "Austria-Hungary concluded an armistice with the Allies": the
+            // other side is a coalition, no one state; the parties are the
+            // states the sentence names, and the document's pair is no
+            // guess for the rest.
+            let coalition = polities.len() < 2
+                && !phrase_party
+                && coalition_re().is_some_and(|re| re.is_match(self.text(sspan)));
             if polities.len() < 2 && !phrase_party {
                 // The polities of the sentence that first names it.
                 let sent_pol = self.polities_near(sspan, span);
-                if sent_pol.len() >= 2 {
+                if sent_pol.len() >= 2 || (coalition && !sent_pol.is_empty()) {
                     for p in sent_pol.into_iter().take(2) {
                         party(self, p, "party.sentence", 0.6);
                     }
                 }
             }
-            if polities.len() < 2 {
+            if polities.len() < 2 && !coalition {
                 // Fall back to the document's pair: an agreement in an essay
                 // about two countries' relations is most often between them.
                 // A survey of a period names many: there, an agreement
@@ -2138,6 +2151,48 @@ impl Engine<'_> {
                     _ => false,
                 }
             } && (polity_in(before) || re.is_match(self.text(before))))
+    }
+
+    /// Whether the date at `date` is introduced as an upper bound of the
+    /// event at `trig`: right after "before", "until" or "prior to"
+    /// ("until 1922"), or after the trigger in a clause those words open
+    /// ("maintained a consulate there before the islands became a colony
+    /// in 1874").
+    fn is_upper_bound(&self, sent: Span, trig: Span, date: Span) -> bool {
+        let bound = |w: &str| {
+            ["before", "until", "till"]
+                .iter()
+                .any(|x| w.eq_ignore_ascii_case(x))
+        };
+        let before = self.text(Span::new(sent.start, date.start.max(sent.start)));
+        let mut words = before
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty());
+        // "it was not until 1848 that ... recognized": the date of the
+        // event itself.
+        let right_after = match (words.next(), words.next()) {
+            (Some(w), prev) if bound(w) => !prev.is_some_and(|p| p.eq_ignore_ascii_case("not")),
+            (Some(to), Some(prior)) => {
+                to.eq_ignore_ascii_case("to") && prior.eq_ignore_ascii_case("prior")
+            }
+            _ => false,
+        };
+        let in_clause = trig.end <= date.start && {
+            let gap = self.text(Span::new(trig.end, date.start));
+            let words: Vec<&str> = gap
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            !gap.contains([',', ';'])
+                && words.iter().enumerate().any(|(k, w)| {
+                    bound(w)
+                        && !k
+                            .checked_sub(1)
+                            .and_then(|j| words.get(j))
+                            .is_some_and(|p| p.eq_ignore_ascii_case("not"))
+                })
+        };
+        right_after || in_clause
     }
 
     /// Whether the date at `date` is a time adverbial of the trigger's
@@ -2872,10 +2927,19 @@ impl Engine<'_> {
             {
                 return;
             }
+            // "maintained a consulate there before 1874", "... until
+            // 1922": a date that bounds a state of affairs from above does
+            // not date the event; with nothing else to date it, the event
+            // is too vague to keep.
+            let bounded = self
+                .rec
+                .mentions_in(zone)
+                .any(|m| date_of(m).is_some() && self.is_upper_bound(s.span, trig, m.span));
             let zone_dates: Vec<(String, usize, bool, bool)> = self
                 .rec
                 .mentions_in(zone)
                 .filter(|m| !self.inside_agreement(&m.span))
+                .filter(|m| !self.is_upper_bound(s.span, trig, m.span))
                 .filter_map(|m| {
                     date_of(m).map(|d| {
                         let earlier = in_prior(m);
@@ -2923,10 +2987,13 @@ impl Engine<'_> {
                 )
             }) {
                 dates.push((d, dd));
+            } else if bounded {
+                return;
             } else if let Some((d, dd)) = self
                 .rec
                 .mentions_in(s.span)
                 .filter(|m| !self.inside_agreement(&m.span))
+                .filter(|m| !self.is_upper_bound(s.span, trig, m.span))
                 .filter_map(|m| {
                     date_of(m).map(|d| {
                         let earlier = in_prior(m);
@@ -4169,6 +4236,19 @@ mod structure_tests {
         assert!(place_fallback_re().is_some());
         assert!(public_cue_re().is_some());
         assert!(vague_time_re().is_some());
+        assert!(coalition_re().is_some());
+    }
+
+    #[test]
+    fn an_armistice_with_a_coalition_has_the_one_state_for_party() {
+        let c = real("Portugal and Hungary\n\nAustria-Hungary concluded an armistice with the Allies on 3 November 1918.");
+        let f = crate::facts::document_facts(&c);
+        let parties: Vec<Vec<String>> = f
+            .agreements
+            .iter()
+            .map(|a| a.parties.iter().map(|p| p.name.clone()).collect())
+            .collect();
+        assert_eq!(parties, vec![vec!["Austria-Hungary".to_string()]]);
     }
 
     #[test]
