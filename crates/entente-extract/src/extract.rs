@@ -4102,20 +4102,30 @@ mod structure_tests {
             .collect()
     }
 
+    /// The `# example: SENTENCE => WANT` lines of a rule file, each with the
+    /// claims of its sentence in a document about Portugal and Brazil.
+    fn sentence_examples(file: &'static str) -> Vec<(&'static str, &'static str, Vec<Claim>)> {
+        file.lines()
+            .filter_map(|l| l.strip_prefix("# example: "))
+            .filter_map(|l| l.split_once(" => "))
+            .map(|(sentence, want)| {
+                let c = real(&format!("Portugal and Brazil\n\n{sentence}"));
+                (sentence, want, c)
+            })
+            .collect()
+    }
+
     /// The examples of `data/rules/vague_times.tsv`.
     #[test]
     fn vague_time_examples_hold() {
-        let file = include_str!("../../../data/rules/vague_times.tsv");
-        let mut n = 0;
-        for line in file.lines().filter_map(|l| l.strip_prefix("# example: ")) {
-            let (sentence, want) = line.split_once(" => ").unwrap();
+        let examples = sentence_examples(include_str!("../../../data/rules/vague_times.tsv"));
+        let n = examples.len();
+        for (sentence, want, c) in examples {
             let (kind, kept) = want.split_once(' ').unwrap();
-            let c = real(&format!("Portugal and Brazil\n\n{sentence}"));
             let found = c.iter().any(|c| {
                 c.predicate == "event" && c.value["kind"] == kind && c.valid_time.is_some()
             });
             assert_eq!(found, kept == "kept", "{sentence}: {c:#?}");
-            n += 1;
         }
         assert!(n >= 3);
     }
@@ -4124,11 +4134,9 @@ mod structure_tests {
     /// sentence's event takes. A leading phrase's day never dates it.
     #[test]
     fn prior_phrase_examples_hold() {
-        let file = include_str!("../../../data/rules/prior_cues.tsv");
-        let mut n = 0;
-        for line in file.lines().filter_map(|l| l.strip_prefix("# example: ")) {
-            let (sentence, want) = line.split_once(" => ").unwrap();
-            let c = real(&format!("Portugal and Brazil\n\n{sentence}"));
+        let examples = sentence_examples(include_str!("../../../data/rules/prior_cues.tsv"));
+        let n = examples.len();
+        for (sentence, want, c) in examples {
             let days: Vec<&str> = c
                 .iter()
                 .filter(|c| c.predicate == "event")
@@ -4140,7 +4148,6 @@ mod structure_tests {
             } else {
                 assert!(days.iter().all(|d| *d == want), "{sentence}: {days:?}");
             }
-            n += 1;
         }
         assert!(n >= 4);
     }

@@ -189,14 +189,18 @@ fn merge_provisions(a: &Agreement) -> Vec<Provision> {
     out
 }
 
+/// The consensus value of `attribute` and every value a source disagreeing
+/// with it gave.
+fn stated<'a>(a: &'a Agreement, consensus: Option<&'a str>, attribute: &'a str) -> Vec<&'a str> {
+    consensus
+        .into_iter()
+        .chain(conflict_values(a, attribute))
+        .collect()
+}
+
 /// Works out one agreement's times.
 pub fn prepare(a: &Agreement) -> Prepared {
-    let signed_values: Vec<&str> = a
-        .signed
-        .as_deref()
-        .into_iter()
-        .chain(conflict_values(a, "signed"))
-        .collect();
+    let signed_values = stated(a, a.signed.as_deref(), "signed");
     let signed = DayRange::widest(signed_values.iter().copied()).unwrap_or(DayRange::UNKNOWN);
     let effective: Vec<&str> = fact_dates(a, "effective").collect();
     let start = DayRange::widest(effective.iter().copied()).unwrap_or(signed);
@@ -208,12 +212,7 @@ pub fn prepare(a: &Agreement) -> Prepared {
     // An end no one can read (not EDTF, or an interval that ends before it
     // starts) still says the agreement ended: the end may be any day, so
     // the answer after the start is "possibly", never a certain yes.
-    let ends: Vec<&str> = a
-        .ended
-        .as_deref()
-        .into_iter()
-        .chain(conflict_values(a, "ended"))
-        .collect();
+    let ends = stated(a, a.ended.as_deref(), "ended");
     let end = if ends.iter().any(|v| DayRange::of_edtf(v).is_none()) {
         Some(DayRange::UNKNOWN)
     } else {
