@@ -2179,18 +2179,18 @@ impl Engine<'_> {
         };
         let in_clause = trig.end <= date.start && {
             let gap = self.text(Span::new(trig.end, date.start));
-            let words: Vec<&str> = gap
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .collect();
+            // One pass over the words, without collecting them: this runs
+            // for every date near every event trigger.
+            let mut prev = "";
             !gap.contains([',', ';'])
-                && words.iter().enumerate().any(|(k, w)| {
-                    bound(w)
-                        && !k
-                            .checked_sub(1)
-                            .and_then(|j| words.get(j))
-                            .is_some_and(|p| p.eq_ignore_ascii_case("not"))
-                })
+                && gap
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .any(|w| {
+                        let hit = bound(w) && !prev.eq_ignore_ascii_case("not");
+                        prev = w;
+                        hit
+                    })
         };
         right_after || in_clause
     }
@@ -2206,14 +2206,15 @@ impl Engine<'_> {
             .trim_end()
             .rsplit(|c: char| !c.is_alphanumeric())
             .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let timed = matches!(
-            word.as_str(),
-            "on" | "in" | "by" | "during" | "since" | "from" | "between" | "until" | "till" | "at"
-        );
+            .unwrap_or("");
+        let timed = [
+            "on", "in", "by", "during", "since", "from", "between", "until", "till", "at",
+        ]
+        .iter()
+        .any(|p| word.eq_ignore_ascii_case(p));
         let inside = clause.start <= date.start && date.start < clause.end;
-        let opening = before.split_whitespace().count() == 1;
+        // One word before it: stop at the second.
+        let opening = before.split_whitespace().nth(1).is_none() && !word.is_empty();
         timed && (inside || opening)
     }
 
@@ -2918,12 +2919,10 @@ impl Engine<'_> {
             // "... and relations were resumed a few months later": the
             // clause dates its event only vaguely, after another act; the
             // date of that act is not this event's.
-            if vague_time_re().is_some_and(|re| re.is_match(self.text(clause)))
-                && !self.rec.mentions_in(s.span).any(|m| {
-                    date_of(m).is_some()
-                        && clause.start <= m.span.start
-                        && m.span.start < clause.end
-                })
+            // The cheap test first: most clauses carry their own date.
+            if !self.rec.mentions_in(s.span).any(|m| {
+                date_of(m).is_some() && clause.start <= m.span.start && m.span.start < clause.end
+            }) && vague_time_re().is_some_and(|re| re.is_match(self.text(clause)))
             {
                 return;
             }
